@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BotsConfig(AppConfig):
+    name = "bots"
+    verbose_name = _("Self-service assistant")
+    default_auto_field = "django.db.models.BigAutoField"

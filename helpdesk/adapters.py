@@ -1,0 +1,55 @@
+"""How the core reaches the edges without importing them.
+
+Each edge app (``chat``, ``social``, ``bots``) registers itself here from its
+``AppConfig.ready``; the core looks adapters up by channel name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from helpdesk.models import Conversation, Message
+
+
+class ChannelAdapter(Protocol):
+    """Delivers outbound messages to one channel (web chat, X, Facebook …)."""
+
+    channel: str
+
+    def deliver(self, message: Message) -> None:
+        """Hand an agent's or the bot's message to the channel (after commit)."""
+
+    def is_reachable(self, conversation: Conversation) -> bool:
+        """Whether the citizen can receive a message on this channel right now."""
+
+
+class ConversationHandler(Protocol):
+    """Answers a conversation before a human does (the assistant in ``bots``)."""
+
+    def wants(self, conversation: Conversation) -> bool:
+        """Whether a new conversation on this channel starts with the handler."""
+
+    def handle(self, message: Message) -> None:
+        """React to a citizen message of a conversation in the bot stage (after commit)."""
+
+
+_adapters: dict[str, ChannelAdapter] = {}
+_handlers: list[ConversationHandler] = []
+
+
+def register_adapter(adapter: ChannelAdapter) -> None:
+    _adapters[adapter.channel] = adapter
+
+
+def adapter_for(channel: str) -> ChannelAdapter | None:
+    return _adapters.get(channel)
+
+
+def register_handler(handler: ConversationHandler) -> None:
+    if handler not in _handlers:
+        _handlers.append(handler)
+
+
+def handlers() -> tuple[ConversationHandler, ...]:
+    return tuple(_handlers)

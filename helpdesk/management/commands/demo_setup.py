@@ -1,0 +1,156 @@
+"""Load the demo organisation: directorates, sections, categories, partners, staff.
+
+Idempotent: every row is matched by its code (or user name) and brought to the
+demo values, so running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from helpdesk import demo_data
+from helpdesk.models import (
+    Category,
+    Directorate,
+    Holiday,
+    OrganisationSettings,
+    Partner,
+    Section,
+    Skill,
+    SLAPolicy,
+)
+from helpdesk.services.staff import role_groups_ensure, staff_user_upsert
+
+DEMO_PASSWORD = "nidaa1111"  # noqa: S105 - documented demo login, never production
+
+# (user name, role, first name, last name, display name, sections, partner, skills)
+DEMO_USERS: list[dict[str, Any]] = [
+    {
+        "username": "agent",
+        "role": "agent",
+        "first_name": "Aisha",
+        "last_name": "Al Balushi",
+        "display_name": "عائشة",
+        "skills": ["general", "building", "health", "partners"],
+    },
+    {
+        "username": "agent2",
+        "role": "agent",
+        "first_name": "Salim",
+        "last_name": "Al Harthy",
+        "display_name": "Salim",
+        "skills": ["general", "tourism", "partners"],
+        "languages": ["ar", "en"],
+    },
+    {
+        "username": "dispatcher",
+        "role": "dispatcher",
+        "first_name": "Khalid",
+        "last_name": "Al Rawahi",
+    },
+    {
+        "username": "section",
+        "role": "section_staff",
+        "first_name": "Maryam",
+        "last_name": "Al Hinai",
+        "sections": "first-directorate",
+    },
+    {
+        "username": "supervisor",
+        "role": "supervisor",
+        "first_name": "Fatma",
+        "last_name": "Al Lawati",
+        "skills": "all",
+    },
+    {"username": "admin", "role": "administrator", "first_name": "Nasser", "last_name": "Al Kindi"},
+    {
+        "username": "partner",
+        "role": "partner",
+        "first_name": "Haya",
+        "last_name": "Water",
+        "partner": "haya_water",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo Muscat Municipality organisation and demo staff."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        OrganisationSettings.load()
+        policies = {
+            row["code"]: _upsert(SLAPolicy, row["code"], {k: v for k, v in row.items()})
+            for row in demo_data.SLA_POLICIES
+        }
+        skills = {row["code"]: _upsert(Skill, row["code"], dict(row)) for row in demo_data.SKILLS}
+        sections: dict[str, Section] = {}
+        first_directorate_sections: list[Section] = []
+        for index, d in enumerate(demo_data.DIRECTORATES):
+            directorate = _upsert(
+                Directorate, d["code"], {"name_ar": d["name_ar"], "name_en": d["name_en"]}
+            )
+            for s in d["sections"]:
+                section = _upsert(Section, s["code"], {**s, "directorate": directorate})
+                sections[s["code"]] = section
+                if index == 0:
+                    first_directorate_sections.append(section)
+        for c in demo_data.CATEGORIES:
+            _upsert(
+                Category,
+                c["code"],
+                {
+                    "name_ar": c["name_ar"],
+                    "name_en": c["name_en"],
+                    "default_section": sections[c["section"]],
+                    "sla_policy": policies[c["sla_policy"]],
+                    "skill": skills.get(c["skill"]),
+                    "default_priority": c["default_priority"],
+                    "keywords_ar": "\n".join(c["keywords_ar"]),
+                    "keywords_en": "\n".join(c["keywords_en"]),
+                },
+            )
+        partners = {p["code"]: _upsert(Partner, p["code"], dict(p)) for p in demo_data.PARTNERS}
+        for h in demo_data.HOLIDAYS_2026:
+            Holiday.objects.update_or_create(
+                date=datetime.date.fromisoformat(h["date"]),
+                defaults={"name_ar": h["name_ar"], "name_en": h["name_en"]},
+            )
+        role_groups_ensure()
+        for spec in DEMO_USERS:
+            wanted_skills = spec.get("skills", [])
+            staff_user_upsert(
+                username=spec["username"],
+                password=DEMO_PASSWORD,
+                role=spec["role"],
+                first_name=spec["first_name"],
+                last_name=spec["last_name"],
+                email=f"{spec['username']}@mm.gov.om.example",
+                display_name=spec.get("display_name", spec["first_name"]),
+                sections=(first_directorate_sections if spec.get("sections") else []),
+                partner=partners[spec["partner"]] if spec.get("partner") else None,
+                skills=(
+                    list(skills.values())
+                    if wanted_skills == "all"
+                    else [skills[code] for code in wanted_skills]
+                ),
+                languages=spec.get("languages", ["ar", "en"]),
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo organisation ready: {len(demo_data.DIRECTORATES)} directorates, "
+                f"{len(sections)} sections, {len(demo_data.CATEGORIES)} categories, "
+                f"{len(partners)} partners, {len(DEMO_USERS)} demo users "
+                f"(password {DEMO_PASSWORD!r})."
+            )
+        )
+
+
+def _upsert(model: Any, code: str, values: dict[str, Any]) -> Any:
+    values = {k: v for k, v in values.items() if k not in ("code", "sections")}
+    obj, _created = model.objects.update_or_create(code=code, defaults=values)
+    return obj

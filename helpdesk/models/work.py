@@ -1,0 +1,337 @@
+"""The work of the center: conversations, messages, tickets and their history."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models.organisation import Category, Partner, Section, Skill
+from helpdesk.models.people import Contact
+
+
+class Channel(models.TextChoices):
+    WEBCHAT = "webchat", _("Web chat")
+    X = "x", _("X (Twitter)")
+    FACEBOOK = "facebook", _("Facebook")
+    PHONE = "phone", _("Phone")
+    PORTAL = "portal", _("Portal form")
+    MOBILE_APP = "app", _("Mobile app")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    FAX = "fax", _("Fax")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class ConversationState(models.TextChoices):
+    BOT = "bot", _("With the assistant")
+    QUEUED = "queued", _("Waiting in the queue")
+    OFFERED = "offered", _("Offered to an agent")
+    ASSIGNED = "assigned", _("With an agent")
+    WRAP_UP = "wrap_up", _("Wrap-up")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_CONVERSATION_STATES = (
+    ConversationState.BOT,
+    ConversationState.QUEUED,
+    ConversationState.OFFERED,
+    ConversationState.ASSIGNED,
+    ConversationState.WRAP_UP,
+)
+
+
+class Conversation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="conversations", verbose_name=_("contact")
+    )
+    # The platform's thread: an X conversation_id, a Messenger PSID, a Facebook post …
+    external_thread_id = models.CharField(max_length=200, blank=True, db_index=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ConversationState.choices,
+        default=ConversationState.QUEUED,
+        db_index=True,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_conversations",
+        verbose_name=_("agent"),
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1)
+    language = models.CharField(_("language"), max_length=2, default="ar")
+    required_skill = models.ForeignKey(
+        Skill, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # Allocates per-conversation message sequence numbers under a row lock.
+    last_seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=40, blank=True)
+    rating = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    rating_comment = models.TextField(_("satisfaction comment"), blank=True)
+    meta = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "-priority", "queued_at"], name="queue_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="conversation_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} #{self.pk}"
+
+
+class SenderKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    AGENT = "agent", _("Agent")
+    BOT = "bot", _("Assistant")
+    SYSTEM = "system", _("System")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    seq = models.PositiveIntegerField(_("sequence number"))
+    sender_kind = models.CharField(max_length=10, choices=SenderKind.choices)
+    sender_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("text"), blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # A private note is seen by staff only, never by the citizen.
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    # System events (queued, offered, assigned …) keep their kind and data here.
+    event = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    # The platform's id (tweet id, Messenger mid, widget client id) for idempotency.
+    external_id = models.CharField(max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["conversation", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="message_external_id_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.seq}"
+
+
+class Attachment(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    ticket = models.ForeignKey(
+        "Ticket", on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="uploads"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=255, blank=True)
+    # "before" / "after" photos of a resolution, "evidence" from the citizen …
+    purpose = models.CharField(max_length=20, blank=True)
+    external_url = models.URLField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name or str(self.public_id)
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", _("New")
+    REGISTERED = "registered", _("Registered")
+    DISPATCHED = "dispatched", _("Forwarded to the section")
+    FORWARDED_EXTERNAL = "forwarded_external", _("Forwarded to a partner agency")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RETURNED = "returned", _("Returned to the dispatcher")
+    RESOLVED = "resolved", _("Resolved")
+    CITIZEN_NOTIFIED = "citizen_notified", _("Citizen informed")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class TicketCounter(models.Model):
+    """The last reference number handed out in a year (gaps are allowed)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Ticket(models.Model):
+    reference = models.CharField(_("reference"), max_length=30, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TicketStatus.choices,
+        default=TicketStatus.NEW,
+        db_index=True,
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("contact")
+    )
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("conversation"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("category")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("section")
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("partner agency"),
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("details"))
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    address = models.CharField(_("address or landmark"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_tickets",
+        verbose_name=_("handled by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at"]
+        permissions = [
+            ("register_ticket", "Can register tickets (tier 1)"),
+            ("dispatch_ticket", "Can forward and close tickets (tier 2)"),
+            ("work_section_ticket", "Can work on the tickets of own sections (tier 3)"),
+            ("work_partner_ticket", "Can see and answer tickets forwarded to own agency"),
+            ("supervise", "Can supervise the contact center"),
+            ("serve_conversations", "Can serve conversations from the live queue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def directorate(self) -> object:
+        return self.section.directorate
+
+
+class TicketEventKind(models.TextChoices):
+    TRANSITION = "transition", _("Status change")
+    CLASSIFICATION = "classification", _("Classification change")
+    NOTE = "note", _("Internal note")
+    REPLY = "reply", _("Public reply")
+    CALLBACK = "callback", _("Call-back to the citizen")
+    NOTIFICATION = "notification", _("Notification sent")
+    INBOUND = "inbound", _("Message from the citizen")
+    REMINDER = "reminder", _("Reminder")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class TicketEvent(models.Model):
+    """The audit trail: every change to a ticket, who made it and when."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=TicketEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.from_status}→{self.to_status}"

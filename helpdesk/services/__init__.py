@@ -1,0 +1,1 @@
+"""Services write; every write other users must see publishes an event after commit."""

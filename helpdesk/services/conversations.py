@@ -1,0 +1,322 @@
+"""Conversations and their messages: the idempotent store every channel feeds."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import adapters, events
+from helpdesk.errors import InvalidInput, NotFound
+from helpdesk.inbound import InboundMessage
+from helpdesk.media import file_store
+from helpdesk.models import (
+    Attachment,
+    Contact,
+    Conversation,
+    ConversationState,
+    Message,
+    SenderKind,
+)
+from helpdesk.models.work import OPEN_CONVERSATION_STATES
+from helpdesk.payloads import message_payload
+from helpdesk.services.contacts import contact_for_identity
+from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReceiveResult:
+    message: Message
+    conversation: Conversation
+    created: bool
+
+
+def staff_group(conversation: Conversation) -> str:
+    return events.conversation_group(conversation.public_id) + ".staff"
+
+
+def citizen_group(conversation: Conversation) -> str:
+    return events.conversation_group(conversation.public_id)
+
+
+def _validated_text(text: str) -> str:
+    text = clean_text(text)
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise InvalidInput(
+            _("The message is too long (at most %(n)d characters).") % {"n": MAX_MESSAGE_LENGTH},
+            code="too_long",
+        )
+    return text
+
+
+def message_append(
+    *,
+    conversation_id: int,
+    sender_kind: str,
+    channel: str,
+    text: str = "",
+    user: Any = None,
+    external_id: str | None = None,
+    is_internal: bool = False,
+    event: str = "",
+    data: dict[str, Any] | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Message:
+    """Store one message with the next sequence number of its conversation.
+
+    The conversation row is locked while the number is taken, so two processes
+    appending at once get consecutive numbers, never the same one.
+    """
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
+        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=conversation.last_seq,
+            sender_kind=sender_kind,
+            sender_user=user,
+            text=text,
+            channel=channel,
+            external_id=external_id,
+            is_internal=is_internal,
+            event=event,
+            data=data or {},
+            latitude=latitude,
+            longitude=longitude,
+        )
+        message.conversation = conversation
+        return message
+
+
+def message_publish(message: Message) -> None:
+    """Tell the clients of a conversation about a stored message (after commit)."""
+    conversation = message.conversation
+    staff_payload = {
+        "conversation": str(conversation.public_id),
+        "message": message_payload(message, for_staff=True),
+    }
+    events.publish(staff_group(conversation), "message.new", staff_payload)
+    if not message.is_internal:
+        events.publish(
+            citizen_group(conversation),
+            "message.new",
+            {"conversation": str(conversation.public_id), "message": message_payload(message)},
+        )
+
+
+def system_event_record(
+    conversation: Conversation, *, event: str, data: dict[str, Any] | None = None
+) -> Message:
+    """Record a system event (queued, offered, assigned …) in the transcript."""
+    message = message_append(
+        conversation_id=conversation.pk,
+        sender_kind=SenderKind.SYSTEM,
+        channel=conversation.channel,
+        event=event,
+        data=data,
+    )
+    message_publish(message)
+    return message
+
+
+def conversation_open(
+    *,
+    channel: str,
+    contact: Contact,
+    thread_id: str = "",
+    language: str = "ar",
+    subject: str = "",
+    meta: dict[str, Any] | None = None,
+) -> Conversation:
+    """Start a conversation; it begins with the assistant when one wants it."""
+    conversation = Conversation(
+        channel=channel,
+        contact=contact,
+        external_thread_id=thread_id,
+        language=language if language in ("ar", "en") else "ar",
+        subject=subject[:300],
+        meta=meta or {},
+    )
+    wants_bot = any(handler.wants(conversation) for handler in adapters.handlers())
+    conversation.state = ConversationState.BOT if wants_bot else ConversationState.QUEUED
+    conversation.queued_at = None if wants_bot else timezone.now()
+    conversation.save()
+    system_event_record(conversation, event="opened", data={"channel": channel})
+    if not wants_bot:
+        events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "new"})
+    return conversation
+
+
+def _conversation_for(inbound: InboundMessage, contact: Contact) -> Conversation:
+    if inbound.conversation_public_id:
+        try:
+            return Conversation.objects.get(public_id=inbound.conversation_public_id)
+        except (Conversation.DoesNotExist, ValueError):
+            raise NotFound(
+                _("This conversation does not exist."), code="unknown_conversation"
+            ) from None
+    open_ones = Conversation.objects.filter(
+        channel=inbound.channel, contact=contact, state__in=OPEN_CONVERSATION_STATES
+    )
+    if inbound.thread_id:
+        open_ones = open_ones.filter(external_thread_id=inbound.thread_id)
+    existing = open_ones.order_by("-created_at").first()
+    if existing is not None:
+        return existing
+    return conversation_open(
+        channel=inbound.channel,
+        contact=contact,
+        thread_id=inbound.thread_id,
+        language=inbound.sender.language or contact.language,
+        subject=inbound.text[:120],
+    )
+
+
+def conversation_receive(inbound: InboundMessage) -> ReceiveResult:
+    """Store a citizen's message once, however many times the channel delivers it."""
+    text = _validated_text(inbound.text)
+    if not (text or inbound.attachments or inbound.attachment_ids or inbound.latitude is not None):
+        raise InvalidInput(_("The message is empty."), code="empty")
+    external_id = inbound.external_id or None
+    if external_id:
+        duplicate = _existing(inbound.channel, external_id)
+        if duplicate is not None:
+            return ReceiveResult(duplicate, duplicate.conversation, created=False)
+    try:
+        with transaction.atomic():
+            if inbound.contact_id is not None:
+                contact = Contact.objects.get(pk=inbound.contact_id)
+            else:
+                contact = contact_for_identity(channel=inbound.channel, sender=inbound.sender)
+            conversation = _conversation_for(inbound, contact)
+            if conversation.state == ConversationState.CLOSED:
+                raise InvalidInput(
+                    _("This conversation is closed. Start a new one to write again."),
+                    code="conversation_closed",
+                )
+            message = message_append(
+                conversation_id=conversation.pk,
+                sender_kind=SenderKind.CITIZEN,
+                channel=inbound.channel,
+                text=text,
+                external_id=external_id,
+                latitude=inbound.latitude,
+                longitude=inbound.longitude,
+            )
+            _attach(message, inbound)
+            message_publish(message)
+            if message.conversation.state == ConversationState.BOT:
+                transaction.on_commit(lambda: _hand_to_handlers(message), robust=True)
+    except IntegrityError:
+        # The same external id arrived through another process at the same moment.
+        duplicate = _existing(inbound.channel, external_id) if external_id else None
+        if duplicate is None:
+            raise
+        return ReceiveResult(duplicate, duplicate.conversation, created=False)
+    return ReceiveResult(message, message.conversation, created=True)
+
+
+def _existing(channel: str, external_id: str) -> Message | None:
+    return (
+        Message.objects.select_related("conversation", "conversation__contact")
+        .filter(channel=channel, external_id=external_id)
+        .first()
+    )
+
+
+def _attach(message: Message, inbound: InboundMessage) -> None:
+    if inbound.attachment_ids:
+        claimed = Attachment.objects.filter(
+            public_id__in=inbound.attachment_ids,
+            conversation=message.conversation,
+            message__isnull=True,
+        ).update(message=message)
+        if claimed != len(set(inbound.attachment_ids)):
+            raise InvalidInput(
+                _("An attached image was not found or was already sent."), code="unknown_attachment"
+            )
+    for item in inbound.attachments:
+        file_store(
+            item.content,
+            content_type=item.content_type,
+            filename=item.filename,
+            purpose="evidence",
+            message=message,
+            conversation=message.conversation,
+        )
+
+
+def _hand_to_handlers(message: Message) -> None:
+    for handler in adapters.handlers():
+        try:
+            handler.handle(message)
+        except Exception:
+            # The assistant failing must never lose the citizen: hand over to a human.
+            logger.exception("conversation handler failed on message %s", message.pk)
+            conversation_to_queue(message.conversation, reason="assistant_error")
+
+
+def message_post(
+    *,
+    conversation: Conversation,
+    sender_kind: str,
+    text: str,
+    user: Any = None,
+    is_internal: bool = False,
+    client_id: str | None = None,
+) -> Message:
+    """An agent's or the assistant's message; delivered to the channel after commit."""
+    text = _validated_text(text)
+    if not text:
+        raise InvalidInput(_("The message is empty."), code="empty")
+    if conversation.state == ConversationState.CLOSED:
+        raise InvalidInput(_("This conversation is closed."), code="conversation_closed")
+    external_id = f"{conversation.public_id}:staff:{client_id}" if client_id else None
+    if external_id:
+        duplicate = _existing(conversation.channel, external_id)
+        if duplicate is not None:
+            return duplicate
+    with transaction.atomic():
+        message = message_append(
+            conversation_id=conversation.pk,
+            sender_kind=sender_kind,
+            channel=conversation.channel,
+            text=text,
+            user=user,
+            external_id=external_id,
+            is_internal=is_internal,
+        )
+        message_publish(message)
+        if not is_internal:
+            adapter = adapters.adapter_for(conversation.channel)
+            if adapter is not None:
+                transaction.on_commit(lambda: adapter.deliver(message), robust=True)
+    return message
+
+
+def conversation_to_queue(conversation: Conversation, *, reason: str) -> Conversation:
+    """Move a conversation from the assistant into the live queue for a human."""
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.state != ConversationState.BOT:
+            return locked
+        locked.state = ConversationState.QUEUED
+        locked.queued_at = timezone.now()
+        locked.save(update_fields=["state", "queued_at"])
+        system_event_record(locked, event="queued", data={"reason": reason})
+        events.publish(
+            citizen_group(locked),
+            "conversation.state",
+            {"conversation": str(locked.public_id), "state": locked.state},
+        )
+        events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "queued"})
+    return locked

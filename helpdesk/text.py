@@ -1,0 +1,53 @@
+"""Text as citizens write it: kept verbatim, bounded, and rendered safely."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import MutableMapping
+from typing import Any
+
+import bleach
+from bleach.linkifier import Linker
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_MESSAGE_LENGTH = 4000
+
+# C0/C1 control characters other than tab and newline never mean anything in a
+# chat message and can break terminals and logs; everything else is kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Normalise line endings and Unicode form, drop control characters, trim."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def _safe_link(attrs: MutableMapping[tuple[str | None, str], str], new: bool = False) -> Any:
+    # Returning None drops the link (bleach's documented callback contract).
+    href = attrs.get((None, "href"), "")
+    if not href.startswith(("http://", "https://")):
+        return None
+    attrs[(None, "rel")] = "nofollow noopener noreferrer"
+    attrs[(None, "target")] = "_blank"
+    return attrs
+
+
+_linker = Linker(callbacks=[_safe_link], parse_email=False)
+
+
+def render_text(text: str) -> SafeString:
+    """Escape ``text`` and turn web addresses into safe links (for HTML pages)."""
+    escaped = escape(text)
+    linked = _linker.linkify(escaped)
+    cleaned = bleach.clean(
+        linked,
+        tags={"a"},
+        attributes={"a": ["href", "rel", "target"]},
+        protocols={"http", "https"},
+        strip=True,
+    )
+    return mark_safe(cleaned.replace("\n", "<br>"))  # noqa: S308 - bleach-cleaned above

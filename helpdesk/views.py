@@ -1,0 +1,67 @@
+"""HTTP edges of the core: thin, each checks the role before it reads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from helpdesk import selectors
+from helpdesk.models import Role, TicketStatus
+from helpdesk.roles import Actor, role_of
+
+# Where each role starts its day. Pages that later issues add (the agent
+# console, the dispatcher's workspace …) take over by URL name.
+ROLE_LANDING: dict[str, str] = {
+    Role.AGENT: "console",
+    Role.DISPATCHER: "dispatcher",
+    Role.SECTION_STAFF: "section_workspace",
+    Role.SUPERVISOR: "supervisor",
+    Role.ADMINISTRATOR: "admin:index",
+    Role.PARTNER: "partner_workspace",
+}
+
+
+def site_home(request: HttpRequest) -> HttpResponse:
+    """A stand-in for the municipality's public website, which embeds the widget."""
+    return render(request, "site/home.html")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    if role is None:
+        return render(request, "helpdesk/no_role.html", status=403)
+    try:
+        return redirect(reverse(ROLE_LANDING[role]))
+    except NoReverseMatch:
+        return redirect("workspace")
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    if role is None:
+        return render(request, "helpdesk/no_role.html", status=403)
+    actor = Actor(user=request.user, role=role)
+    counts = selectors.ticket_counts_by_status(actor)
+    status_rows = [(label, counts.get(value, 0)) for value, label in TicketStatus.choices]
+    return render(
+        request,
+        "helpdesk/workspace.html",
+        {
+            "worklist": selectors.ticket_worklist(actor)[:50],
+            "status_rows": status_rows,
+            "role_label": Role(role).label,
+        },
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

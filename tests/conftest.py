@@ -1,0 +1,72 @@
+"""Shared test set-up.
+
+Tests that need PostgreSQL, Redis or a browser carry a marker. Without the
+service they skip with the reason; under ``REQUIRE_SERVICES=1`` (CI) a missing
+service fails the test instead, so CI can never go green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def service_missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} — and REQUIRE_SERVICES=1 forbids skipping", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_available() -> bool:
+    url = settings.REDIS_URL
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _require_marked_services(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis") and not redis_available():
+        service_missing("needs Redis: set REDIS_URL=redis://… to a running server")
+    if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        service_missing(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _test_storage(settings: object, tmp_path: Path) -> None:
+    # Uploads go to a fresh folder; static files are found in place (no collectstatic).
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def artifacts_dir() -> Iterator[Path]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield ARTIFACTS
+
+
+@pytest.fixture
+def org(db: None) -> object:
+    from tests.factories import make_org
+
+    return make_org()

@@ -1,0 +1,131 @@
+"""Factories: small functions that build valid objects with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from helpdesk.models import (
+    Category,
+    Contact,
+    Directorate,
+    Partner,
+    Section,
+    Skill,
+    SLAPolicy,
+    Ticket,
+)
+from helpdesk.roles import SYSTEM, Actor
+from helpdesk.services.staff import staff_user_upsert
+from helpdesk.services.tickets import ticket_create
+
+_counter = itertools.count(1)
+
+
+@dataclass
+class Org:
+    roads: Directorate
+    waste: Directorate
+    potholes: Section
+    lighting: Section
+    collection: Section
+    pothole: Category
+    streetlight: Category
+    garbage: Category
+    water: Category
+    haya: Partner
+    omantel: Partner
+    general: Skill
+    tourism: Skill
+    sla: SLAPolicy
+
+
+def make_org() -> Org:
+    sla = SLAPolicy.objects.create(
+        code="standard",
+        name_ar="عادي",
+        name_en="Standard",
+        first_response_minutes=240,
+        resolution_minutes=3 * 420,
+    )
+    general = Skill.objects.create(code="general", name_ar="عام", name_en="General")
+    tourism = Skill.objects.create(code="tourism", name_ar="سياحة", name_en="Tourism")
+    roads = Directorate.objects.create(code="roads", name_ar="الطرق", name_en="Roads")
+    waste = Directorate.objects.create(code="waste", name_ar="النظافة", name_en="Cleanliness")
+    potholes = Section.objects.create(
+        directorate=roads, code="road-maintenance", name_ar="صيانة الطرق", name_en="Road upkeep"
+    )
+    lighting = Section.objects.create(
+        directorate=roads, code="lighting", name_ar="الإنارة", name_en="Street lighting"
+    )
+    collection = Section.objects.create(
+        directorate=waste, code="collection", name_ar="جمع النفايات", name_en="Waste collection"
+    )
+
+    def category(code: str, ar: str, en: str, section: Section, kw_ar: str, kw_en: str) -> Category:
+        return Category.objects.create(
+            code=code,
+            name_ar=ar,
+            name_en=en,
+            default_section=section,
+            sla_policy=sla,
+            skill=general,
+            keywords_ar=kw_ar,
+            keywords_en=kw_en,
+        )
+
+    return Org(
+        roads=roads,
+        waste=waste,
+        potholes=potholes,
+        lighting=lighting,
+        collection=collection,
+        pothole=category("pothole", "حفرة", "Pothole", potholes, "حفرة\nحفريات", "pothole"),
+        streetlight=category(
+            "streetlight", "إنارة", "Street light", lighting, "عمود إنارة", "street light"
+        ),
+        garbage=category("garbage", "قمامة", "Garbage", collection, "قمامة\nزبالة", "garbage"),
+        water=category("water", "مياه", "Water", collection, "تسرب مياه", "water leak"),
+        haya=Partner.objects.create(
+            code="haya",
+            name_ar="حيا للمياه",
+            name_en="Haya Water",
+            sms_number="+96891000001",
+            email="haya@example.org",
+            follow_up_en="Call Haya Water on 1442.",
+            follow_up_ar="يرجى المتابعة مع حيا للمياه على 1442.",
+        ),
+        omantel=Partner.objects.create(
+            code="omantel", name_ar="عمانتل", name_en="Omantel", email="omantel@example.org"
+        ),
+        general=general,
+        tourism=tourism,
+        sla=sla,
+    )
+
+
+def make_staff(role: str, **kwargs: Any) -> Any:
+    number = next(_counter)
+    kwargs.setdefault("username", f"{role}{number}")
+    kwargs.setdefault("password", "pw-for-tests")
+    return staff_user_upsert(role=role, **kwargs)
+
+
+def actor(user: Any) -> Actor:
+    return Actor(user=user, role=user.profile.role)
+
+
+def make_contact(**kwargs: Any) -> Contact:
+    kwargs.setdefault("name", "Said")
+    kwargs.setdefault("phone", "+96891234567")
+    return Contact.objects.create(**kwargs)
+
+
+def make_ticket(org: Org, *, by: Actor = SYSTEM, register: bool = True, **kwargs: Any) -> Ticket:
+    kwargs.setdefault("contact", make_contact())
+    kwargs.setdefault("channel", "phone")
+    kwargs.setdefault("category", org.pothole)
+    kwargs.setdefault("subject", "Pothole on Sultan Qaboos Street")
+    kwargs.setdefault("description", "A deep pothole near the Al Khuwair exit.")
+    return ticket_create(actor=by, register=register, **kwargs)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from helpdesk.models import Role, Ticket, TicketStatus
+from helpdesk.phones import to_ascii_digits
+from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
 
 
@@ -52,3 +54,24 @@ def ticket_worklist(actor: Actor) -> QuerySet[Ticket]:
 def ticket_counts_by_status(actor: Actor) -> dict[str, int]:
     rows = ticket_list_visible_to(actor).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def ticket_public_lookup(*, reference: str, phone_last_digits: str) -> Ticket | None:
+    """The ticket whose reference and phone's last four digits both match, else ``None``.
+
+    Unknown references and mismatched digits give the same ``None``, so the
+    answer never tells a caller which references exist. Callers rate-limit.
+    """
+    canonical = parse_reference(reference)
+    digits = "".join(ch for ch in to_ascii_digits(phone_last_digits) if ch.isdigit())
+    if canonical is None or len(digits) < 4:
+        return None
+    ticket = (
+        Ticket.objects.select_related("category", "contact")
+        .prefetch_related("events")
+        .filter(reference=canonical)
+        .first()
+    )
+    if ticket is None or not ticket.contact.phone or not ticket.contact.phone.endswith(digits[-4:]):
+        return None
+    return ticket

@@ -27,7 +27,7 @@ def test_it_keeps_references_unique_when_50_tickets_register_at_once(org: Org) -
         try:
             barrier.wait()
             make_ticket(org)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

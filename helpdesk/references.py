@@ -1,0 +1,29 @@
+"""Ticket references as citizens type them.
+
+``MCT-2026-000123``, ``mct 2026 123``, ``2026/123``, ``٢٠٢٦-١٢٣`` and
+``MCT2026000123`` all mean the same ticket.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+
+from helpdesk.phones import to_ascii_digits
+
+_PATTERN = re.compile(
+    r"(?:(?P<prefix>[A-Za-z]{2,5})\s*[-_/.\s]?\s*)?(?P<year>20\d{2})\s*[-_/.\s]?\s*(?P<number>\d{1,6})(?!\d)"
+)
+
+
+def parse_reference(text: str) -> str | None:
+    """The canonical reference found in ``text``, or ``None``."""
+    ascii_text = to_ascii_digits(text or "")
+    match = _PATTERN.search(ascii_text)
+    if match is None:
+        return None
+    prefix = (match.group("prefix") or settings.NIDAA_REFERENCE_PREFIX).upper()
+    if prefix != settings.NIDAA_REFERENCE_PREFIX.upper():
+        return None
+    return f"{prefix}-{match.group('year')}-{int(match.group('number')):06d}"

@@ -1,0 +1,259 @@
+"""Scenarios, run against each target in turn with the same client in the same run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.procs import Server
+from bench.stats import Latency, add_counts, merge_latencies, tally
+from bench.targets import Target
+from bench.worker import WorkerPool
+
+P99_LIMIT_MS = 100.0
+
+
+@dataclass
+class Profile:
+    name: str
+    workers: int = 2
+    idle_connections: int = 10_000
+    idle_hold: float = 5.0
+    storm_deadline: float = 60.0
+    chat_agents: int = 30
+    chat_per_agent: int = 3
+    chat_rates: list[int] = field(
+        default_factory=lambda: [100, 250, 500, 1000, 1500, 2000, 3000, 4000]
+    )
+    chat_step_seconds: float = 5.0
+    burst_conversations: int = 500
+    burst_agents: int = 30
+    burst_rates: list[int] = field(default_factory=lambda: [20, 50])
+    ticket_count: int = 300
+    connect_concurrency: int = 250
+
+
+QUICK = Profile(
+    name="quick",
+    idle_connections=200,
+    idle_hold=1.0,
+    storm_deadline=20.0,
+    chat_agents=4,
+    chat_per_agent=2,
+    chat_rates=[50, 100],
+    chat_step_seconds=1.0,
+    burst_conversations=20,
+    burst_agents=4,
+    burst_rates=[20],
+    ticket_count=20,
+    connect_concurrency=50,
+)
+FULL = Profile(name="full")
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def _sample(server: Server, pool: WorkerPool) -> tuple[float, float, float]:
+    return time.monotonic(), server.cpu_seconds(), pool.cpu_seconds()
+
+
+def _cpu_percent(before: tuple[float, float, float], after: tuple[float, float, float]) -> dict:
+    wall = max(after[0] - before[0], 1e-6)
+    return {
+        "server_cpu_percent": round(100 * (after[1] - before[1]) / wall, 1),
+        "client_cpu_percent": round(100 * (after[2] - before[2]) / wall, 1),
+    }
+
+
+def idle_and_storm(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> dict:
+    """Ramp to N connections (90 % citizens, 10 % agents), hold, then drop all and reconnect."""
+    pool.call("setup", kind=target.kind, options=target.options)
+    # warm the server up (lazy imports, first queries) before taking its resting size
+    pool.call("open", citizens=5, agents=1, concurrency=5)
+    pool.call("close")
+    time.sleep(0.5)
+    rss_before = server.rss_kb()
+    total = profile.idle_connections
+    chunks = 5
+    started = time.monotonic()
+    opened: list[dict[str, Any]] = []
+    memory_curve = [[0, rss_before]]
+    for chunk in _split(total, chunks):
+        agents = _split(chunk // 10, len(pool))
+        citizens = _split(chunk - chunk // 10, len(pool))
+        opened += pool.call_each(
+            "open",
+            [
+                {"citizens": c, "agents": a, "concurrency": profile.connect_concurrency}
+                for c, a in zip(citizens, agents, strict=True)
+            ],
+        )
+        memory_curve.append([sum(r["opened"] for r in opened), server.rss_kb()])
+    ramp_seconds = time.monotonic() - started
+    held = sum(r["opened"] for r in opened)
+    time.sleep(1.0)
+    rss_held = server.rss_kb()
+    before = _sample(server, pool)
+    time.sleep(profile.idle_hold)
+    after = _sample(server, pool)
+    idle_cpu = _cpu_percent(before, after)
+    connect = merge_latencies([r["connect_latency"] for r in opened])
+    idle = {
+        "target_connections": total,
+        "held": held,
+        "connect_errors": sum(r["errors"] for r in opened),
+        "ramp_seconds": round(ramp_seconds, 2),
+        "connects_per_second": round(held / max(ramp_seconds, 1e-6), 1),
+        "connect_latency": connect.summary(),
+        "rss_before_kb": rss_before,
+        "rss_held_kb": rss_held,
+        "kb_per_connection": round((rss_held - rss_before) / max(held, 1), 2),
+        "idle_server_cpu_percent": idle_cpu["server_cpu_percent"],
+        "server_fds": server_fds(server),
+        "memory_curve": memory_curve,
+    }
+    # Two storms back to back: pooled Redis connections may grow in the first (bounded by
+    # the pool size), but a leak grows again in the second.
+    redis_held = _redis_clients(target)
+    rounds = []
+    for _round in range(2):
+        storm_started = time.monotonic()
+        storm = pool.call(
+            "storm", concurrency=profile.connect_concurrency, deadline=profile.storm_deadline
+        )
+        storm_seconds = time.monotonic() - storm_started
+        back = merge_latencies([r["back"] for r in storm])
+        time.sleep(1.0)
+        rounds.append(
+            {
+                "connections": sum(r["total"] for r in storm),
+                "back": back.count,
+                "failed": sum(r["failed"] for r in storm),
+                "errors": sum(r["errors"] for r in storm),
+                "error_kinds": add_counts([r["error_kinds"] for r in storm]),
+                "seconds_to_99_percent": _seconds(back, 99),
+                "seconds_to_all": round(storm_seconds, 2),
+                "time_to_back": back.summary(),
+                "redis_clients_after": _redis_clients(target),
+            }
+        )
+    reconnect = {
+        **rounds[0],
+        "redis_clients_held": redis_held,
+        "redis_clients_after_second_storm": rounds[1]["redis_clients_after"],
+        "second_storm": rounds[1],
+    }
+    pool.call("close")
+    return {"idle": idle, "reconnect": reconnect}
+
+
+def _redis_clients(target: Target) -> int | None:
+    from bench.services import redis_clients_on_db
+
+    return redis_clients_on_db() if target.uses_redis else None
+
+
+def server_fds(server: Server) -> int:
+    from bench.procs import open_fds
+
+    return sum(open_fds(pid) for pid in server.pids)
+
+
+def _seconds(latency: Latency, percentile: float) -> float | None:
+    value = latency.percentile_ms(percentile)
+    return None if value is None else round(value / 1000, 3)
+
+
+def chat(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> dict:
+    """Steady conversations at rising rates until p99 passes 100 ms or anything is lost."""
+    pool.call("setup", kind=target.kind, options=target.options)
+    agents = _split(profile.chat_agents, len(pool))
+    pool.call_each(
+        "open",
+        [{"citizens": a * profile.chat_per_agent, "agents": a, "concurrency": 20} for a in agents],
+    )
+    conversations = sum(
+        r["conversations"] for r in pool.call("pair", per_agent=profile.chat_per_agent)
+    )
+    steps = []
+    for step, rate in enumerate(profile.chat_rates, start=1):
+        before = _sample(server, pool)
+        sends = pool.call(
+            "chat_send", step=step, rate=rate / len(pool), duration=profile.chat_step_seconds
+        )
+        sent: dict[str, int] = {}
+        for result in sends:
+            sent.update(result["sent"])
+        collected = pool.call("chat_collect", step=step, sent=sent, wait_seconds=10.0)
+        after = _sample(server, pool)
+        arrivals: dict[str, list[int]] = {}
+        for result in collected:
+            arrivals.update(result["arrivals"])
+        counts = tally(sent, arrivals)
+        counts["send_errors"] = sum(r.get("errors", 0) for r in sends)
+        send_seconds = max(r["seconds"] for r in sends) or profile.chat_step_seconds
+        c2a = merge_latencies([r["latency"]["c2a"] for r in collected])
+        a2c = merge_latencies([r["latency"]["a2c"] for r in collected])
+        both = Latency()
+        both.histogram.add(c2a.histogram)
+        both.histogram.add(a2c.histogram)
+        result = {
+            "rate": rate,
+            "achieved_rate": round(counts["sent"] / send_seconds, 1),
+            **counts,
+            "latency": both.summary(),
+            "citizen_to_agent": c2a.summary(),
+            "agent_to_citizen": a2c.summary(),
+            **_cpu_percent(before, after),
+        }
+        steps.append(result)
+        p99 = both.percentile_ms(99) or 0.0
+        if counts["lost"] or counts["duplicated"] or p99 > P99_LIMIT_MS or not server.alive():
+            break
+    pool.call("close")
+    held = [
+        s
+        for s in steps
+        if not s["lost"]
+        and not s["duplicated"]
+        and not s["out_of_order"]
+        and (s["latency"]["p99_ms"] or 0) <= P99_LIMIT_MS
+    ]
+    return {
+        "conversations": conversations,
+        "agents": profile.chat_agents,
+        "steps": steps,
+        "max_rate_held": max((s["rate"] for s in held), default=0),
+    }
+
+
+def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any) -> dict:
+    """Every scenario this target supports, each on a freshly started server."""
+    results: dict[str, Any] = {"label": target.label, "baseline": target.baseline}
+    scenarios: list[tuple[str, Any]] = [("idle", idle_and_storm), ("chat", chat)]
+    scenarios += target.extra_scenarios
+    for name, scenario in scenarios:
+        print(f"  {target.name}: {name} …", flush=True)
+        server = target.start(log_dir)
+        try:
+            results.update(_as_sections(name, scenario(target, server, pool, profile)))
+            results.setdefault("processes", len(server.pids))
+        except Exception as exc:
+            results.setdefault("errors", []).append(f"{name}: {exc}")
+            print(f"  {target.name}: {name} FAILED: {exc}\n{server.log_tail(15)}", flush=True)
+            try:
+                pool.call("close")
+            except Exception as close_error:
+                results["errors"].append(f"close: {close_error}")
+        finally:
+            server.stop()
+    return results
+
+
+def _as_sections(name: str, result: dict) -> dict:
+    if name == "idle":
+        return result
+    return {name: result}

@@ -124,3 +124,82 @@ class RelayEndpoint(Endpoint):
         await self.send_json(
             {"op": "msg", "room": conversation, "s": stream, "q": seq, "t": sent_at_ns}
         )
+
+
+class HttpAnswer:
+    def __init__(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def cookies(self) -> dict[str, str]:
+        found = {}
+        for name, value in self.headers:
+            if name == "set-cookie":
+                pair = value.split(";", 1)[0]
+                key, _sep, cookie = pair.partition("=")
+                found[key.strip()] = cookie.strip()
+        return found
+
+
+async def http_call(
+    method: str,
+    url: str,
+    *,
+    source_ip: str,
+    body: bytes = b"",
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> HttpAnswer:
+    """One HTTP/1.1 request from a given source address (``Connection: close``).
+
+    Small on purpose: the load generator needs a source address per simulated
+    citizen (the server limits requests per address), which the standard
+    library's blocking clients cannot give an asyncio program.
+    """
+    rest = url.split("://", 1)[1]
+    hostport, _slash, path = rest.partition("/")
+    host, _colon, port = hostport.partition(":")
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(host, int(port or 80), local_addr=(source_ip, 0)),
+        CONNECT_TIMEOUT,
+    )
+    try:
+        lines = [
+            f"{method} /{path} HTTP/1.1",
+            f"Host: {hostport}",
+            "Connection: close",
+            f"Content-Length: {len(body)}",
+        ]
+        if body:
+            lines.append(f"Content-Type: {content_type}")
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), CONNECT_TIMEOUT)
+    finally:
+        writer.close()
+    head, _sep, payload = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parsed = []
+    for line in header_lines:
+        name, _colon, value = line.partition(":")
+        parsed.append((name.strip().lower(), value.strip()))
+    if any(n == "transfer-encoding" and "chunked" in v for n, v in parsed):
+        payload = _unchunk(payload)
+    return HttpAnswer(int(status_line.split()[1]), parsed, payload)
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = bytearray()
+    while data:
+        size_line, _sep, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2 :]
+    return bytes(out)

@@ -237,6 +237,7 @@ def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any)
     scenarios += target.extra_scenarios
     for name, scenario in scenarios:
         print(f"  {target.name}: {name} …", flush=True)
+        target.scenario = name
         server = target.start(log_dir)
         try:
             results.update(_as_sections(name, scenario(target, server, pool, profile)))

@@ -31,6 +31,7 @@ class Target:
     # sent to the load-generator processes, so plain data only
     options: dict[str, Any] = field(default_factory=dict)
     uses_redis: bool = False
+    scenario: str = ""  # the scenario the next start() is for
     extra_scenarios: list[tuple[str, Callable[..., dict[str, Any]]]] = field(default_factory=list)
 
     def start(self, log_dir: Path) -> Server:
@@ -80,7 +81,7 @@ def _ready(server: Server) -> None:
         raise RuntimeError(f"{server.name}: {exc}\n{server.log_tail()}") from None
 
 
-def all_targets() -> list[Target]:
+def all_targets(profile: Any) -> list[Target]:
     from bench.nidaa import nidaa_targets
 
     return [
@@ -101,7 +102,7 @@ def all_targets() -> list[Target]:
             needs=("redis",),
             uses_redis=True,
         ),
-        *nidaa_targets(Target),
+        *nidaa_targets(Target, profile),
     ]
 
 

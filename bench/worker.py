@@ -22,13 +22,17 @@ from bench.clients import Endpoint, RelayEndpoint
 from bench.procs import raise_fd_limit
 from bench.stats import Arrivals, Latency, now_ns
 
-SOURCE_IPS_PER_WORKER = 8
 
+def source_ip(worker: int, role: str, index: int) -> str:
+    """A loopback address of its own for every endpoint.
 
-def _source_ips(index: int) -> list[str]:
-    # Several loopback source addresses per worker, so tens of thousands of
-    # connects and reconnects never run out of ephemeral ports.
-    return [f"127.0.{index + 1}.{n + 1}" for n in range(SOURCE_IPS_PER_WORKER)]
+    Citizens really come from many addresses, and the server's per-address rate
+    limits and the kernel's ephemeral ports are both counted per address: one
+    address per endpoint keeps tens of thousands of connects and reconnects
+    within both, as in the field.
+    """
+    base = 0 if role == "citizen" else 200
+    return f"127.{10 + worker}.{base + index // 250}.{index % 250 + 1}"
 
 
 def stream_name(conversation: str, direction: str, step: int) -> str:
@@ -70,7 +74,7 @@ class RelayKind(Kind):
         return RelayEndpoint(
             role=role,
             url=urls[index % len(urls)],
-            source_ip=self.worker.source_ip(index),
+            source_ip=self.worker.source_ip(role, index),
             sink=self.worker.on_chat,
         )
 
@@ -114,7 +118,6 @@ def register_kind(name: str, factory: Callable[[LoadWorker, dict[str, Any]], Kin
 class LoadWorker:
     def __init__(self, index: int) -> None:
         self.index = index
-        self.ips = _source_ips(index)
         self.kind: Kind | None = None
         self.citizens: list[Endpoint] = []
         self.agents: list[Endpoint] = []
@@ -127,8 +130,8 @@ class LoadWorker:
 
     # ---- helpers for kinds ----------------------------------------------------------------
 
-    def source_ip(self, index: int) -> str:
-        return self.ips[index % len(self.ips)]
+    def source_ip(self, role: str, index: int) -> str:
+        return source_ip(self.index, role, index)
 
     def citizen_room(self, index: int) -> str:
         return f"w{self.index}c{index}"

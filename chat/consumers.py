@@ -16,6 +16,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import selectors, services
@@ -43,6 +44,7 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.conversation = None
+        self.language = "ar"
         self.sent_seq = 0
         self.frame_times: deque[float] = deque()
         client = self.scope.get("client") or ("unknown", 0)
@@ -59,6 +61,11 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Error messages speak the conversation's language once ``hello`` has named it.
+        with translation.override(self.language):
+            await self.receive_frame(text_data)
+
+    async def receive_frame(self, text_data: str | None) -> None:
         if not self._within_connection_limit():
             await self.send_error("rate_limited", _("Slow down: too many frames."))
             return
@@ -126,6 +133,7 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
         # is then both replayed and queued, and ``sent_seq`` drops the second copy.
         await self.channel_layer.group_add(citizen_group(conversation), self.channel_name)
         self.conversation = conversation
+        self.language = conversation.language
         self.sent_seq = last_seq
         agent_name = await database_sync_to_async(selectors.conversation_agent_name)(conversation)
         await self.send_json(

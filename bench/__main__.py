@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results are written")
     parser.add_argument("--workers", type=int, default=0, help="load-generator processes")
     parser.add_argument("--connections", type=int, default=0, help="idle connections to hold")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="sample the servers with py-spy; stacks and summaries go here",
+    )
     parser.add_argument("--rates", default="", help="comma-separated chat rates (messages/s)")
     args = parser.parse_args(argv)
 
@@ -45,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         profile.workers = args.workers
     if args.connections:
         profile.idle_connections = args.connections
+    if args.profile:
+        profile.profile_dir = args.profile.resolve()
     if args.rates:
         profile.chat_rates = [int(r) for r in args.rates.split(",")]
     fd_limit = raise_fd_limit()
@@ -62,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             "fd_limit": fd_limit,
             "load_generator_processes": profile.workers,
         },
-        "settings": {k: v for k, v in vars(profile).items() if k != "name"},
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(profile).items()},
         "targets": {},
         "skipped": {},
     }
@@ -82,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_report(results, args.out, charts=not args.quick)
     for path in paths:
         print(f"wrote {path}")
+    if profile.profile_dir:
+        from bench.profile import summarize
+
+        for stacks in sorted(profile.profile_dir.glob("*.txt")):
+            if not stacks.name.endswith(".summary.txt"):
+                summary = summarize(stacks)
+                stacks.with_suffix(".summary.txt").write_text(summary + "\n")
+                print(summary[:3000])
     failures = _delivery_failures(results)
     for line in failures:
         print(f"DELIVERY FAILURE: {line}")

@@ -38,7 +38,7 @@ from bench.worker import Kind, LoadWorker, register_kind
 
 BENCH_TEXT = "bench"
 # whether the agent console's socket (issue 4) is there to speak to
-AGENT_SOCKET = False
+AGENT_SOCKET = True
 
 
 def chat_text(stream: str, seq: int, sent_at_ns: int) -> str:
@@ -385,6 +385,11 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
             "password": AGENT_PASSWORD,
             "usernames": [agent_username(i) for i in range(len(deployment.sessions))],
             "nginx": behind_nginx,
+            "agent_share": 0.1 if AGENT_SOCKET else 0.0,
+            "agents_per_worker": len(deployment.sessions) // profile.workers,
+            # the chat and burst agents sign in through the form; the idle crowd uses
+            # sessions the seed signed in (bench/seed.py says why)
+            "sign_in_form": target.scenario != "idle",
         }
     )
     target.deployment = deployment

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bench.procs import Server
+from bench.profile import attach, detach
 from bench.stats import Latency, add_counts, merge_latencies, tally
 from bench.targets import Target
 from bench.worker import WorkerPool
@@ -32,6 +34,7 @@ class Profile:
     burst_rates: list[int] = field(default_factory=lambda: [20, 50])
     ticket_count: int = 300
     connect_concurrency: int = 250
+    profile_dir: Path | None = None
 
 
 QUICK = Profile(
@@ -72,7 +75,9 @@ def idle_and_storm(target: Target, server: Server, pool: WorkerPool, profile: Pr
     """Ramp to N connections (90 % citizens, 10 % agents), hold, then drop all and reconnect."""
     pool.call("setup", kind=target.kind, options=target.options)
     # warm the server up (lazy imports, first queries) before taking its resting size
-    pool.call("open", citizens=5, agents=1, concurrency=5)
+    pool.call(
+        "open", citizens=5, agents=1 if target.options.get("agent_share", 0.1) else 0, concurrency=5
+    )
     pool.call("close")
     time.sleep(0.5)
     rss_before = server.rss_kb()
@@ -81,9 +86,11 @@ def idle_and_storm(target: Target, server: Server, pool: WorkerPool, profile: Pr
     started = time.monotonic()
     opened: list[dict[str, Any]] = []
     memory_curve = [[0, rss_before]]
+    agent_share = target.options.get("agent_share", 0.1)
     for chunk in _split(total, chunks):
-        agents = _split(chunk // 10, len(pool))
-        citizens = _split(chunk - chunk // 10, len(pool))
+        agent_count = int(chunk * agent_share)
+        agents = _split(agent_count, len(pool))
+        citizens = _split(chunk - agent_count, len(pool))
         opened += pool.call_each(
             "open",
             [
@@ -178,6 +185,7 @@ def chat(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> 
     conversations = sum(
         r["conversations"] for r in pool.call("pair", per_agent=profile.chat_per_agent)
     )
+    _wait_until_both_sides_know(pool, conversations)
     steps = []
     for step, rate in enumerate(profile.chat_rates, start=1):
         before = _sample(server, pool)
@@ -230,6 +238,17 @@ def chat(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> 
     }
 
 
+def _wait_until_both_sides_know(pool: WorkerPool, conversations: int) -> None:
+    """The agent of a conversation may sit in another worker: wait until it has it too."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        sides = pool.call("conversations")
+        if sum(s["agent_side"] for s in sides) >= conversations:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"agents hold {sides} of {conversations} conversations after 30 s")
+
+
 def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any) -> dict:
     """Every scenario this target supports, each on a freshly started server."""
     results: dict[str, Any] = {"label": target.label, "baseline": target.baseline}
@@ -239,7 +258,10 @@ def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any)
         print(f"  {target.name}: {name} …", flush=True)
         target.scenario = name
         server = target.start(log_dir)
+        samplers = []
         try:
+            if profile.profile_dir:
+                samplers = attach(server, profile.profile_dir, f"{target.name}-{name}")
             results.update(_as_sections(name, scenario(target, server, pool, profile)))
             results.setdefault("processes", len(server.pids))
         except Exception as exc:
@@ -251,6 +273,7 @@ def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any)
                 results["errors"].append(f"close: {close_error}")
         finally:
             server.stop()
+            detach(samplers)
     return results
 
 

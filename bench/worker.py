@@ -274,6 +274,9 @@ class LoadWorker:
             },
         }
 
+    async def cmd_conversations(self) -> dict[str, Any]:
+        return {"citizen_side": len(self.citizen_of), "agent_side": len(self.agent_of)}
+
     async def cmd_storm(self, concurrency: int, deadline: float) -> dict[str, Any]:
         """Drop every socket at once, then reconnect all of them and get back in."""
         assert self.kind is not None

@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="sample the servers with py-spy; stacks and summaries go here",
     )
+    parser.add_argument("--step-seconds", type=float, default=0, help="length of a chat step")
     parser.add_argument("--rates", default="", help="comma-separated chat rates (messages/s)")
     args = parser.parse_args(argv)
 
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         profile.idle_connections = args.connections
     if args.profile:
         profile.profile_dir = args.profile.resolve()
+    if args.step_seconds:
+        profile.chat_step_seconds = args.step_seconds
     if args.rates:
         profile.chat_rates = [int(r) for r in args.rates.split(",")]
     fd_limit = raise_fd_limit()

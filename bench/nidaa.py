@@ -34,6 +34,7 @@ from bench.procs import (
     wait_listening,
 )
 from bench.seed import AGENT_PASSWORD, agent_username
+from bench.stats import now_ns
 from bench.worker import Kind, LoadWorker, register_kind
 
 BENCH_TEXT = "bench"
@@ -73,6 +74,7 @@ class NidaaCitizen(Endpoint):
         self.welcome: asyncio.Future[None] | None = None
         self.assigned: asyncio.Event = asyncio.Event()
         self.message_ids = itertools.count(1)
+        self.pending_acks: dict[str, int] = {}
 
     async def start(self) -> None:
         """The pre-chat form, then the socket."""
@@ -117,6 +119,10 @@ class NidaaCitizen(Endpoint):
             self.state = frame["state"]
             if self.state == "assigned":
                 self.assigned.set()
+        elif kind == "ack":
+            sent = self.pending_acks.pop(frame["client_msg_id"], None)
+            if sent is not None:
+                self.worker.ack_latency.record_ns(now_ns() - sent)
         elif kind == "error":
             code = str(frame.get("code"))
             self.errors[code] = self.errors.get(code, 0) + 1
@@ -124,10 +130,12 @@ class NidaaCitizen(Endpoint):
                 self.welcome.set_exception(RuntimeError(f"hello refused: {code}"))
 
     async def send_chat(self, conversation: str, stream: str, seq: int, sent_at_ns: int) -> None:
+        client_msg_id = f"b{next(self.message_ids)}"
+        self.pending_acks[client_msg_id] = now_ns()
         await self.send_json(
             {
                 "type": "message",
-                "client_msg_id": f"b{next(self.message_ids)}",
+                "client_msg_id": client_msg_id,
                 "text": chat_text(stream, seq, sent_at_ns),
             }
         )

@@ -69,6 +69,7 @@ class NidaaAgent(Endpoint):
         self.assignments: dict[str, int] = {}
         self.tickets: dict[str, asyncio.Future[str]] = {}
         self.client_ids = itertools.count(1)
+        self.pending_acks: dict[str, int] = {}
 
     async def start(self, *, session: str | None) -> None:
         username = self.kind.options["usernames"][self.global_index]
@@ -133,6 +134,10 @@ class NidaaAgent(Endpoint):
                 self._take(item["id"])
             if self.snapshot is not None and not self.snapshot.done():
                 self.snapshot.set_result(None)
+        elif kind == "ack":
+            sent = self.pending_acks.pop(frame["client_id"], None)
+            if sent is not None:
+                self.worker.ack_latency.record_ns(now_ns() - sent)
         elif kind == "ticket_created":
             future = self.tickets.pop(frame["conversation"], None)
             if future is not None and not future.done():
@@ -149,12 +154,14 @@ class NidaaAgent(Endpoint):
     async def send_chat(self, conversation: str, stream: str, seq: int, sent_at_ns: int) -> None:
         from bench.nidaa import chat_text
 
+        client_id = f"b{next(self.client_ids)}"
+        self.pending_acks[client_id] = now_ns()
         await self.send_json(
             {
                 "type": "send",
                 "conversation": conversation,
                 "text": chat_text(stream, seq, sent_at_ns),
-                "client_id": f"b{next(self.client_ids)}",
+                "client_id": client_id,
             }
         )
 

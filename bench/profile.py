@@ -35,6 +35,7 @@ def attach(server: Server, out: Path, label: str) -> list[subprocess.Popen[bytes
                     "--format",
                     "raw",
                     "--nonblocking",
+                    "--idle",
                     "-o",
                     str(path),
                 ],

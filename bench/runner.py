@@ -215,6 +215,7 @@ def chat(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> 
             "latency": both.summary(),
             "citizen_to_agent": c2a.summary(),
             "agent_to_citizen": a2c.summary(),
+            "ack_latency": merge_latencies([r["ack_latency"] for r in collected]).summary(),
             **_cpu_percent(before, after),
         }
         steps.append(result)

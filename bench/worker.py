@@ -127,6 +127,8 @@ class LoadWorker:
         self.arrivals = Arrivals()
         self.latency: dict[tuple[int, str], Latency] = {}
         self.sent: dict[str, int] = {}
+        # how long the server took to store a message and say so (Nidaa's ``ack``)
+        self.ack_latency = Latency()
 
     # ---- helpers for kinds ----------------------------------------------------------------
 
@@ -266,7 +268,9 @@ class LoadWorker:
                 break
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.1)  # let duplicates that trail the last message show up
+        ack_latency, self.ack_latency = self.ack_latency, Latency()
         return {
+            "ack_latency": ack_latency.encode(),
             "arrivals": self.arrivals.report(expected),
             "latency": {
                 direction: self.latency.pop((step, direction), Latency()).encode()

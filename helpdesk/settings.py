@@ -94,6 +94,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Keep SQLite connections open: closing the last one checkpoints the WAL with
+    # fsyncs, which the channels layer's per-hop close did for every chat message
+    # (make bench measured ~50 ms per message; bench/NOTES.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -181,6 +181,81 @@ class NidaaKind(Kind):
                     errors[code] = errors.get(code, 0) + count
         return {"replayed": replayed, "errors": errors}
 
+    async def cmd_burst_arrivals(self, count: int, rate: float, first: int) -> dict[str, Any]:
+        """``count`` new chats at ``rate`` a second; when each joined the queue (ns)."""
+        joined: dict[str, int] = {}
+        errors: dict[str, int] = {}
+        interval = 1e9 / rate
+        start = now_ns() + 20_000_000
+
+        async def one(number: int) -> None:
+            delay = start + number * interval - now_ns()
+            if delay > 0:
+                await asyncio.sleep(delay / 1e9)
+            index = first + number
+            http, url = self._url(index)
+            citizen = NidaaCitizen(
+                worker=self.worker, http=http, url=url, origin=self.options["origin"], index=index
+            )
+            began = now_ns()
+            try:
+                await citizen.start()
+            except Exception as exc:
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                return
+            self.worker.citizens.append(citizen)
+            joined[citizen.conversation] = began
+
+        await asyncio.gather(*(one(n) for n in range(count)))
+        return {"joined": joined, "errors": errors}
+
+    async def cmd_desk(self) -> dict[str, Any]:
+        """What this worker's agents were offered and assigned, and when (ns)."""
+        from bench.nidaa_agent import NidaaAgent
+
+        offers: dict[str, list[int]] = {}
+        assignments: dict[str, list[str]] = {}
+        for agent in self.worker.agents:
+            if isinstance(agent, NidaaAgent):
+                for conversation, when in agent.offers.items():
+                    offers.setdefault(conversation, []).append(when)
+                for conversation in agent.assignments:
+                    assignments.setdefault(conversation, []).append(str(agent.global_index))
+        return {"offers": offers, "assignments": assignments}
+
+    async def cmd_tickets(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Every local agent turns each of its conversations into a ticket, all at once."""
+        from bench.nidaa_agent import NidaaAgent
+        from bench.stats import Latency
+
+        latency = Latency()
+        references: list[str] = []
+        errors: dict[str, int] = {}
+
+        async def one(agent: NidaaAgent, conversation: str) -> None:
+            began = now_ns()
+            try:
+                references.append(await agent.ticket(conversation, fields))
+            except Exception as exc:
+                key = str(exc) or type(exc).__name__
+                errors[key] = errors.get(key, 0) + 1
+                return
+            latency.record_ns(now_ns() - began)
+
+        jobs = [
+            one(agent, conversation)
+            for conversation, agent in self.worker.agent_of.items()
+            if isinstance(agent, NidaaAgent)
+        ]
+        began = now_ns()
+        await asyncio.gather(*jobs)
+        return {
+            "references": references,
+            "errors": errors,
+            "seconds": (now_ns() - began) / 1e9,
+            "latency": latency.encode(),
+        }
+
 
 register_kind("nidaa", NidaaKind)
 
@@ -203,6 +278,7 @@ class NidaaDeployment:
         self.prepared = False
         self.work: Path | None = None
         self.sessions: list[str] = []
+        self.category = ""
 
     def env(self, work: Path, database: str) -> dict[str, str]:
         from bench.targets import redis_url
@@ -245,7 +321,9 @@ class NidaaDeployment:
             "--sessions-file",
             str(sessions_file),
         )
-        self.sessions = json.loads(sessions_file.read_text())
+        seeded = json.loads(sessions_file.read_text())
+        self.sessions = seeded["sessions"]
+        self.category = seeded["category"]
         if not self.scaled:
             shutil.copy(work / "nidaa.sqlite3", work / "template.sqlite3")
         self.prepared = True
@@ -343,8 +421,8 @@ def nginx_config(work: Path, listen: int, upstreams: list[int]) -> Path:
 SCENARIO_TUNING = {
     "idle": lambda profile: 3,
     "chat": lambda profile: profile.chat_per_agent,
-    "burst": lambda profile: -(-profile.burst_conversations // profile.burst_agents),
-    "tickets": lambda profile: 3,
+    "burst": lambda profile: 1 + -(-profile.burst_total() // profile.burst_agents),
+    "tickets": lambda profile: profile.ticket_per_agent,
 }
 
 
@@ -357,7 +435,9 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     database = deployment.fresh_database()
     env = deployment.env(work, database)
     scenario = SCENARIO_TUNING[target.scenario]
-    deployment.tune(env, log, per_agent=scenario(profile), auto_accept=target.scenario == "chat")
+    deployment.tune(
+        env, log, per_agent=scenario(profile), auto_accept=target.scenario in ("chat", "tickets")
+    )
     behind_nginx = deployment.scaled and shutil.which("nginx") is not None
     processes = 2 if deployment.scaled else 1
     ports = [free_port() for _ in range(processes)]
@@ -390,6 +470,7 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
             "http": [f"http://127.0.0.1:{port}" for port in public],
             "origin": f"http://127.0.0.1:{public[0]}",
             "sessions": deployment.sessions,
+            "category": deployment.category,
             "password": AGENT_PASSWORD,
             "usernames": [agent_username(i) for i in range(len(deployment.sessions))],
             "nginx": behind_nginx,
@@ -398,6 +479,7 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
             # the chat and burst agents sign in through the form; the idle crowd uses
             # sessions the seed signed in (bench/seed.py says why)
             "sign_in_form": target.scenario != "idle",
+            "auto_accept": target.scenario in ("chat", "tickets"),
         }
     )
     target.deployment = deployment
@@ -408,6 +490,9 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
 def nidaa_targets(target_class: Any, profile: Any) -> list[Any]:
     single = NidaaDeployment(scaled=False)
     scaled = NidaaDeployment(scaled=True)
+    from bench.scenarios import burst, tickets
+
+    extra = [("burst", burst), ("tickets", tickets)]
     return [
         target_class(
             "nidaa",
@@ -415,6 +500,7 @@ def nidaa_targets(target_class: Any, profile: Any) -> list[Any]:
             "nidaa",
             lambda t, d: start_nidaa(t, d, single, profile),
             baseline=False,
+            extra_scenarios=extra,
         ),
         target_class(
             "nidaa_scaled",
@@ -424,5 +510,6 @@ def nidaa_targets(target_class: Any, profile: Any) -> list[Any]:
             baseline=False,
             needs=("redis", "postgres"),
             uses_redis=True,
+            extra_scenarios=extra,
         ),
     ]

@@ -29,12 +29,16 @@ class Profile:
         default_factory=lambda: [100, 250, 500, 1000, 1500, 2000, 3000, 4000]
     )
     chat_step_seconds: float = 5.0
-    burst_conversations: int = 500
+    burst_seconds: float = 10.0
     burst_agents: int = 30
     burst_rates: list[int] = field(default_factory=lambda: [20, 50])
-    ticket_count: int = 300
+    ticket_agents: int = 30
+    ticket_per_agent: int = 5
     connect_concurrency: int = 250
     profile_dir: Path | None = None
+
+    def burst_total(self) -> int:
+        return sum(int(rate * self.burst_seconds) for rate in self.burst_rates)
 
 
 QUICK = Profile(
@@ -46,10 +50,11 @@ QUICK = Profile(
     chat_per_agent=2,
     chat_rates=[50, 100],
     chat_step_seconds=1.0,
-    burst_conversations=20,
+    burst_seconds=1.0,
     burst_agents=4,
     burst_rates=[20],
-    ticket_count=20,
+    ticket_agents=4,
+    ticket_per_agent=2,
     connect_concurrency=50,
 )
 FULL = Profile(name="full")

@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument(
         "--sessions-file",
         default="",
-        help="write signed-in session keys of every bench agent here (JSON list)",
+        help="write signed-in session keys of every bench agent (and a category) here",
     )
     args = parser.parse_args()
 
@@ -109,8 +109,11 @@ def _write_sessions(path: str, users: list) -> None:
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)
+    from helpdesk.models import Category
+
+    category = Category.objects.filter(is_active=True).order_by("code").first()
     with open(path, "w") as handle:
-        json.dump(keys, handle)
+        json.dump({"sessions": keys, "category": category.code if category else ""}, handle)
 
 
 if __name__ == "__main__":

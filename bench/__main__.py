@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few seconds, small counts")
     parser.add_argument("--targets", default="", help="comma-separated subset of targets")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results are written")
+    parser.add_argument("--scenarios", default="", help="comma-separated subset of scenarios")
     parser.add_argument("--workers", type=int, default=0, help="load-generator processes")
     parser.add_argument("--connections", type=int, default=0, help="idle connections to hold")
     parser.add_argument(
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         profile.idle_connections = args.connections
     if args.profile:
         profile.profile_dir = args.profile.resolve()
+    if args.scenarios:
+        profile.scenarios = [s for s in args.scenarios.split(",") if s]
     if args.step_seconds:
         profile.chat_step_seconds = args.step_seconds
     if args.rates:

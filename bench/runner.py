@@ -36,6 +36,7 @@ class Profile:
     ticket_per_agent: int = 5
     connect_concurrency: int = 250
     profile_dir: Path | None = None
+    scenarios: list[str] = field(default_factory=list)  # empty: all
 
     def burst_total(self) -> int:
         return sum(int(rate * self.burst_seconds) for rate in self.burst_rates)
@@ -260,6 +261,8 @@ def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any)
     results: dict[str, Any] = {"label": target.label, "baseline": target.baseline}
     scenarios: list[tuple[str, Any]] = [("idle", idle_and_storm), ("chat", chat)]
     scenarios += target.extra_scenarios
+    if profile.scenarios:
+        scenarios = [(n, s) for n, s in scenarios if n in profile.scenarios]
     for name, scenario in scenarios:
         print(f"  {target.name}: {name} …", flush=True)
         target.scenario = name

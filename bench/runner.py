@@ -35,6 +35,7 @@ class Profile:
     ticket_agents: int = 30
     ticket_per_agent: int = 5
     connect_concurrency: int = 250
+    settle_seconds: float = 1.0  # pause for the server to go quiet before measuring
     profile_dir: Path | None = None
     scenarios: list[str] = field(default_factory=list)  # empty: all
 
@@ -45,7 +46,8 @@ class Profile:
 QUICK = Profile(
     name="quick",
     idle_connections=200,
-    idle_hold=1.0,
+    idle_hold=0.5,
+    settle_seconds=0.2,
     storm_deadline=20.0,
     chat_agents=4,
     chat_per_agent=2,
@@ -85,7 +87,7 @@ def idle_and_storm(target: Target, server: Server, pool: WorkerPool, profile: Pr
         "open", citizens=5, agents=1 if target.options.get("agent_share", 0.1) else 0, concurrency=5
     )
     pool.call("close")
-    time.sleep(0.5)
+    time.sleep(profile.settle_seconds)
     rss_before = server.rss_kb()
     total = profile.idle_connections
     chunks = 5
@@ -107,7 +109,7 @@ def idle_and_storm(target: Target, server: Server, pool: WorkerPool, profile: Pr
         memory_curve.append([sum(r["opened"] for r in opened), server.rss_kb()])
     ramp_seconds = time.monotonic() - started
     held = sum(r["opened"] for r in opened)
-    time.sleep(1.0)
+    time.sleep(profile.settle_seconds)
     rss_held = server.rss_kb()
     before = _sample(server, pool)
     time.sleep(profile.idle_hold)
@@ -139,7 +141,7 @@ def idle_and_storm(target: Target, server: Server, pool: WorkerPool, profile: Pr
         )
         storm_seconds = time.monotonic() - storm_started
         back = merge_latencies([r["back"] for r in storm])
-        time.sleep(1.0)
+        time.sleep(profile.settle_seconds)
         rounds.append(
             {
                 "connections": sum(r["total"] for r in storm),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
 ]
 

@@ -86,7 +86,9 @@ def report_thanks(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
     """Reference + last four digits → status and public timeline, or one plain answer."""
-    form = StatusLookupForm(request.POST or None)
+    form = StatusLookupForm(
+        request.POST or None, initial={"reference": request.GET.get("reference", "")[:40]}
+    )
     context: dict[str, object] = {"form": form}
     code = 200
     if request.method == "POST" and form.is_valid():

@@ -6,10 +6,12 @@ the actor's scope, so another section's ticket is a 404, never a 403.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +28,7 @@ from helpdesk import selectors, selectors_tickets
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.forms_tickets import PhoneTicketForm, TicketFilterForm
 from helpdesk.media import MAX_IMAGE_BYTES
-from helpdesk.models import Category, Partner, Role, Section, Ticket
+from helpdesk.models import Category, Conversation, Partner, Role, Section, Ticket
 from helpdesk.roles import Actor, role_of
 from helpdesk.services import ticket_work
 from helpdesk.services.intake import Photo, phone_ticket_log
@@ -112,8 +114,25 @@ def _act(
 
 @staff_view(CLASSIFIER_ROLES)
 def ticket_new(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """An agent logs a phone call, a fax or a walk-in report."""
-    form = PhoneTicketForm(request.POST or None)
+    """An agent logs a phone call or a fax, or turns the conversation they serve into a ticket."""
+    conversation = _conversation_for(actor, request.GET.get("conversation", ""))
+    initial = {}
+    if conversation is not None:
+        contact = conversation.contact
+        initial = {
+            "caller_name": contact.name,
+            "caller_phone": contact.phone,
+            "caller_email": contact.email,
+            "language": conversation.language,
+            "category": conversation.category,
+            "subject": conversation.subject,
+        }
+    form = PhoneTicketForm(request.POST or None, initial=initial)
+    if conversation is not None:
+        channel_field = form.fields["channel"]
+        assert isinstance(channel_field, forms.ChoiceField)
+        channel_field.choices = [(conversation.channel, conversation.get_channel_display())]
+        channel_field.initial = conversation.channel
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -132,6 +151,7 @@ def ticket_new(request: HttpRequest, actor: Actor) -> HttpResponse:
                 subject=data["subject"],
                 description=data["description"],
                 address=data["address"],
+                conversation=conversation,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -150,8 +170,27 @@ def ticket_new(request: HttpRequest, actor: Actor) -> HttpResponse:
         for c in categories
     }
     return render(
-        request, "tickets/new.html", {"form": form, "category_sections": category_sections}
+        request,
+        "tickets/new.html",
+        {"form": form, "category_sections": category_sections, "conversation": conversation},
     )
+
+
+def _conversation_for(actor: Actor, public_id: str) -> Conversation | None:
+    """The conversation being turned into a ticket: an agent's own, anyone's for tier 2."""
+    if not public_id:
+        return None
+    try:
+        wanted = uuid.UUID(public_id)
+    except ValueError:
+        raise Http404(_("No such conversation.")) from None
+    conversations = Conversation.objects.select_related("contact").filter(public_id=wanted)
+    if actor.role == R.AGENT:
+        conversations = conversations.filter(assignee=actor.user)
+    conversation = conversations.first()
+    if conversation is None:
+        raise Http404(_("No such conversation."))
+    return conversation
 
 
 # ---- the list and one ticket -------------------------------------------------------

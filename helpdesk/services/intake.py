@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import InvalidInput
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.media import file_store, image_store
-from helpdesk.models import Category, Channel, Contact, Section, Ticket, TicketEventKind
+from helpdesk.models import (
+    Category,
+    Channel,
+    Contact,
+    Conversation,
+    Section,
+    Ticket,
+    TicketEventKind,
+)
 from helpdesk.models.people import NotifyChannel
 from helpdesk.roles import SYSTEM, Actor
 from helpdesk.selectors_tickets import category_suggest
@@ -133,9 +141,16 @@ def phone_ticket_log(
     priority: str | None = None,
     address: str = "",
     register: bool = True,
+    conversation: Conversation | None = None,
 ) -> Ticket:
-    """An agent logs a call or a fax: the caller's data, the case, its classification."""
-    if channel not in AGENT_LOGGED_CHANNELS:
+    """An agent logs a call or a fax: the caller's data, the case, its classification.
+
+    With ``conversation`` (a chat or social contact the agent is serving) the
+    ticket is linked to it and takes its channel.
+    """
+    if conversation is not None:
+        channel = conversation.channel
+    elif channel not in AGENT_LOGGED_CHANNELS:
         raise InvalidInput(_("Choose how the report came in."), code="invalid_channel")
     if preferred_channel not in NotifyChannel.values:
         raise InvalidInput(_("Choose how to notify the citizen."), code="invalid_channel")
@@ -158,6 +173,7 @@ def phone_ticket_log(
             section=section,
             address=address,
             register=register,
+            conversation=conversation,
         )
 
 

@@ -7,13 +7,13 @@ filter can only narrow what the actor may see, never widen it.
 from __future__ import annotations
 
 import datetime
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from helpdesk.attachments import attachment_url
 from helpdesk.models import (
     Attachment,
     Category,
@@ -181,6 +181,7 @@ class TimelineEntry:
     actor: str = ""
     is_public: bool = False
     attachment: Attachment | None = None
+    url: str = ""  # a signed link to the file (see ``helpdesk.attachments``)
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -227,6 +228,7 @@ def _attachment_entry(attachment: Attachment) -> TimelineEntry:
         title=attachment.purpose or attachment.content_type,
         text=attachment.original_name,
         attachment=attachment,
+        url=attachment_url(attachment) if attachment.file else attachment.external_url,
     )
 
 
@@ -254,17 +256,3 @@ def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
     entries += [_attachment_entry(a) for a in attachments.distinct()]
     entries += ticket_notification_entries(ticket)
     return sorted(entries, key=lambda entry: entry.at)
-
-
-def attachment_visible(actor: Actor, *, ticket_id: int, public_id: str) -> Attachment | None:
-    ticket = ticket_list_visible_to(actor).filter(pk=ticket_id).first()
-    if ticket is None:
-        return None
-    scope = Q(ticket=ticket)
-    if ticket.conversation_id is not None:
-        scope |= Q(conversation_id=ticket.conversation_id)
-    try:
-        wanted = uuid.UUID(public_id)
-    except ValueError:
-        return None
-    return Attachment.objects.filter(scope, public_id=wanted).first()

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -9,6 +7,7 @@ from helpdesk import views
 urlpatterns = [
     path("", views.site_home, name="site_home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("chat/", include("chat.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
@@ -18,9 +17,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
+    path("files/<str:token>", views.attachment, name="attachment"),
     path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -23,11 +23,6 @@ urlpatterns = [
         "tickets/<int:ticket_id>/classify/", views_tickets.ticket_classify, name="ticket_classify"
     ),
     path("tickets/<int:ticket_id>/notes/", views_tickets.ticket_note, name="ticket_note"),
-    path(
-        "tickets/<int:ticket_id>/files/<str:public_id>/",
-        views_tickets.ticket_attachment,
-        name="ticket_attachment",
-    ),
     path("dispatch/", views_tickets.dispatcher, name="dispatcher"),
     path("section/", views_tickets.section_workspace, name="section_workspace"),
     path("partner/", views_tickets.partner_workspace, name="partner_workspace"),

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -229,20 +229,6 @@ def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpRes
             "partners": Partner.objects.filter(is_active=True),
         },
     )
-
-
-@staff_view(EVERY_ROLE)
-def ticket_attachment(
-    request: HttpRequest, actor: Actor, ticket_id: int, public_id: str
-) -> FileResponse:
-    attachment = selectors_tickets.attachment_visible(
-        actor, ticket_id=ticket_id, public_id=public_id
-    )
-    if attachment is None or not attachment.file:
-        raise Http404(_("No such file."))
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = "inline" if attachment.width else "attachment"
-    return response
 
 
 # ---- actions -------------------------------------------------------------------------

@@ -71,7 +71,15 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/report.html",
-        {"form": form, "issued": portal_form_token()},
+        {
+            "form": form,
+            "issued": portal_form_token(),
+            "location_texts": {
+                "finding": _("Finding your location…"),
+                "found": _("Location added: %s"),
+                "failed": _("Your location could not be read. Type an address or landmark."),
+            },
+        },
         status=status,
     )
 

@@ -201,3 +201,15 @@ def test_it_accepts_a_session_write_with_the_csrf_token(setup: dict) -> None:
         headers={"x-csrftoken": token},
     )
     assert response.status_code == 200
+
+
+def test_the_partner_token_command_prints_a_working_token(setup: dict) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("partner_token", setup["people"]["partner_haya"].username, stdout=out)
+    raw = out.getvalue().strip()
+    response = Client().get("/api/v1/tickets/", headers={"authorization": f"Bearer {raw}"})
+    assert [t["reference"] for t in response.json()["results"]] == [setup["leak"].reference]

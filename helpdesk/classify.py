@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from helpdesk.arabic import tokens
+from helpdesk.arabic import is_arabic, tokens
 from helpdesk.models import Category
 
 T = TypeVar("T")
@@ -27,7 +27,9 @@ PHRASE_BONUS = 1.5
 # A word that appears only inside longer keyword phrases (``night`` of ``noise at
 # night``) says less on its own than a one-word keyword.
 PART_OF_PHRASE = 0.5
-# A misspelt word (one letter added, dropped or changed) counts this much.
+# A misspelt English word (one letter added, dropped or changed) counts this much.
+# Arabic words are short and one letter changes the root (تأخير/تأشير), so
+# Arabic spelling variation is left to normalisation instead.
 TYPO = 0.6
 TYPO_MIN_LENGTH = 5
 
@@ -118,7 +120,7 @@ class TextIndex(Generic[T]):
         """Known words one edit away from an unknown word of the text."""
         meant: set[str] = set()
         for word in present:
-            if len(word) < TYPO_MIN_LENGTH or word in self._rarity:
+            if len(word) < TYPO_MIN_LENGTH or word in self._rarity or is_arabic(word):
                 continue
             meant.update(known for known in self._long_words if _one_edit_apart(word, known))
         return meant

@@ -34,6 +34,7 @@ from bots.services import (
 )
 from helpdesk import ratelimit
 from helpdesk.arabic import language_of, normalize, tokens
+from helpdesk.business_hours import Calendar
 from helpdesk.classify import category_suggestions
 from helpdesk.errors import InvalidInput
 from helpdesk.models import (
@@ -42,7 +43,6 @@ from helpdesk.models import (
     Conversation,
     ConversationState,
     Message,
-    OrganisationSettings,
     SenderKind,
 )
 from helpdesk.payloads import ticket_public_payload
@@ -222,10 +222,8 @@ def _choice(text: str) -> int | None:
 
 
 def live_chat_is_open(moment: datetime.datetime | None = None) -> bool:
-    """Whether staff answer the live chat now (the organisation's daily chat hours)."""
-    org = OrganisationSettings.load()
-    local = timezone.localtime(moment or timezone.now()).time()
-    return org.chat_opens <= local < org.chat_closes
+    """Whether staff answer the live chat now (working days, at the chat's hours)."""
+    return Calendar.load_live_chat().is_open(moment or timezone.now())
 
 
 def channel_settings(channel: str) -> BotChannelSettings | None:

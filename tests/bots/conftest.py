@@ -93,11 +93,12 @@ class Chat:
 
 @pytest.fixture
 def assistant(org: Org) -> Iterator[Org]:
-    """The demo knowledge base, the assistant on for its channels, live chat open all day."""
+    """The demo knowledge base, the assistant on for its channels, live chat open always."""
     knowledge_seed_load()
     channel_settings_ensure()
     settings = OrganisationSettings.load()
     settings.chat_opens, settings.chat_closes = "00:00", "23:59:59"
+    settings.working_days = [0, 1, 2, 3, 4, 5, 6]
     settings.save()
     cache.clear()  # rate-limit counters live in the cache
     yield org

@@ -341,3 +341,14 @@ def test_it_stays_silent_once_the_conversation_is_with_staff(webchat: NewChat) -
     count = len(chat.replies())
     chat.send("hello? anyone?")
     assert len(chat.replies()) == count
+
+
+def test_it_says_when_staff_will_answer_if_handing_over_while_closed(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("hello")
+    org = OrganisationSettings.load()
+    org.chat_opens, org.chat_closes = "00:00", "00:00"
+    org.save()
+    chat.send("agent")
+    assert "a staff member will answer when it opens" in chat.last
+    assert chat.conversation.state == ConversationState.QUEUED

@@ -18,5 +18,6 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:token>", views.attachment, name="attachment"),
+    path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
 ]

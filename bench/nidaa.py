@@ -17,8 +17,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +258,73 @@ class NidaaKind(Kind):
             "latency": latency.encode(),
         }
 
+    async def cmd_portal_reports(self, count: int, first: int) -> dict[str, Any]:
+        """The public report form, filled by ``count`` citizens at once (one address each).
+
+        Each citizen loads the form, waits the form's minimum filling time (the
+        anti-spam check), then posts; only the posts are timed.
+        """
+        from bench.stats import Latency
+
+        latency = Latency()
+        errors: dict[str, int] = {}
+        forms: list[tuple[str, str, dict[str, str], str]] = []
+
+        async def load(index: int) -> None:
+            http = self.options["http"][index % len(self.options["http"])]
+            ip = self.worker.source_ip("citizen", index)
+            page = await http_call("GET", f"{http}/report/", source_ip=ip)
+            fields = dict(_HIDDEN.findall(page.body.decode()))
+            categories = _OPTION.findall(page.body.decode())
+            if page.status != 200 or not categories or "issued" not in fields:
+                errors[f"form HTTP {page.status}"] = errors.get(f"form HTTP {page.status}", 0) + 1
+                return
+            fields.update(
+                {
+                    "category": categories[0],
+                    "description": "Street light out (make bench).",
+                    "phone": f"9{2000000 + index:07d}",
+                    "address": "Bench street",
+                    "website": "",
+                }
+            )
+            forms.append((http, ip, fields, page.cookies().get("csrftoken", "")))
+
+        await asyncio.gather(*(load(first + n) for n in range(count)))
+        await asyncio.sleep(self.options["portal_min_seconds"] + 0.2)
+        created = 0
+
+        async def post(http: str, ip: str, fields: dict[str, str], csrf: str) -> None:
+            nonlocal created
+            began = now_ns()
+            answer = await http_call(
+                "POST",
+                f"{http}/report/",
+                source_ip=ip,
+                body=urllib.parse.urlencode(fields).encode(),
+                content_type="application/x-www-form-urlencoded",
+                headers={"Cookie": f"csrftoken={csrf}", "Referer": f"{http}/report/"},
+            )
+            if answer.status == 302:
+                created += 1
+                latency.record_ns(now_ns() - began)
+            else:
+                key = f"HTTP {answer.status}"
+                errors[key] = errors.get(key, 0) + 1
+
+        began = now_ns()
+        await asyncio.gather(*(post(*form) for form in forms))
+        return {
+            "created": created,
+            "errors": errors,
+            "seconds": (now_ns() - began) / 1e9,
+            "latency": latency.encode(),
+        }
+
+
+_HIDDEN = re.compile(r'<input type="hidden" name="(csrfmiddlewaretoken|issued)" value="([^"]*)"')
+_OPTION = re.compile(r'<option value="(\d+)"')
+
 
 register_kind("nidaa", NidaaKind)
 
@@ -471,6 +540,7 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
             "origin": f"http://127.0.0.1:{public[0]}",
             "sessions": deployment.sessions,
             "category": deployment.category,
+            "portal_min_seconds": 3,
             "password": AGENT_PASSWORD,
             "usernames": [agent_username(i) for i in range(len(deployment.sessions))],
             "nginx": behind_nginx,

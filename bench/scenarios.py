@@ -130,8 +130,25 @@ def tickets(target: Target, server: Server, pool: WorkerPool, profile: Profile) 
         "error_kinds": add_counts([r["errors"] for r in results]),
         **_cpu_percent(before, after),
     }
+    count = profile.ticket_agents * profile.ticket_per_agent
+    before = _sample(server, pool)
+    portal = pool.call_each(
+        "call",
+        [{"name": "portal_reports", "count": n, "first": 10_000} for n in _split(count, len(pool))],
+    )
+    after = _sample(server, pool)
+    created = sum(r["created"] for r in portal)
+    portal_path = {
+        "count": created,
+        "per_second": round(created / (max(r["seconds"] for r in portal) or 1e-6), 1),
+        "latency": merge_latencies([r["latency"] for r in portal]).summary(),
+        "errors": count - created,
+        "error_kinds": add_counts([r["errors"] for r in portal]),
+        **_cpu_percent(before, after),
+    }
     return {
-        "paths": {"agent console": agent_path},
-        "missing": "the public portal form (issue 5) has not landed on this branch",
-        "errors": agent_path["errors"] + (agent_path["count"] - agent_path["unique_references"]),
+        "paths": {"agent console": agent_path, "public portal form": portal_path},
+        "errors": agent_path["errors"]
+        + (agent_path["count"] - agent_path["unique_references"])
+        + portal_path["errors"],
     }

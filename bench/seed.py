@@ -1,6 +1,7 @@
 """Prepare a Nidaa database for the benchmark (``python -m bench.seed``), after ``demo_setup``.
 
-Opens the live chat around the clock, sizes the center's simultaneous lines for
+Opens the live chat around the clock (so the assistant, set to answer only
+outside chat hours, hands every chat straight to the live queue), sizes the center's simultaneous lines for
 the load, and creates the bench agents through the staff service, as an
 administrator would.
 """
@@ -67,6 +68,13 @@ def main() -> None:
         org.auto_accept = args.auto_accept
         org.save()
         Holiday.objects.all().delete()
+        # The assistant answers the web chat only while the live chat is closed (an
+        # administrator's setting), so bench chats go straight to the live queue.
+        from bots.models import ActiveHours, BotChannelSettings
+
+        BotChannelSettings.objects.filter(channel="webchat").update(
+            active_hours=ActiveHours.OUTSIDE_HOURS
+        )
         skills = list(Skill.objects.all())
         for index in range(args.agents):
             staff_user_upsert(

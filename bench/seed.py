@@ -1,9 +1,9 @@
 """Prepare a Nidaa database for the benchmark (``python -m bench.seed``), after ``demo_setup``.
 
 Opens the live chat around the clock (so the assistant, set to answer only
-outside chat hours, hands every chat straight to the live queue), sizes the center's simultaneous lines for
-the load, and creates the bench agents through the staff service, as an
-administrator would.
+outside chat hours, leaves every chat to the live queue), sizes the center's
+simultaneous lines for the load, and creates the bench agents through the staff
+service, as an administrator would.
 """
 
 from __future__ import annotations

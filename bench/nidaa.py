@@ -496,7 +496,12 @@ SCENARIO_TUNING = {
 
 
 def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile: Any) -> Server:
-    agents = max(profile.idle_connections // 10, profile.chat_agents, profile.burst_agents)
+    agents = max(
+        min(profile.idle_connections // 10, profile.idle_agent_accounts),
+        profile.chat_agents,
+        profile.burst_agents,
+        profile.ticket_agents,
+    )
     work = log_dir / target.name
     log = log_dir / f"{target.name}-setup.log"
     if not deployment.prepared:
@@ -546,6 +551,10 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
             "nginx": behind_nginx,
             "agent_share": 0.1 if AGENT_SOCKET else 0.0,
             "agents_per_worker": len(deployment.sessions) // profile.workers,
+            "agent_accounts": len(deployment.sessions) // profile.workers * profile.workers,
+            # Nidaa accepts connections far more slowly than the baselines; more in
+            # flight would only wait in its queue and time out
+            "connect_concurrency": 25,
             # the chat and burst agents sign in through the form; the idle crowd uses
             # sessions the seed signed in (bench/seed.py says why)
             "sign_in_form": target.scenario != "idle",

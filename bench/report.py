@@ -175,7 +175,9 @@ def _idle_table(targets: dict[str, Any]) -> list[str]:
         if not idle:
             continue
         lines.append(
-            f"| {target['label']} | {idle['held']} | {idle['connect_errors']} | "
+            f"| {target['label']} | {idle['held']}"
+            f"{' (stopped at the time budget)' if idle.get('stopped_at_budget') else ''} | "
+            f"{idle['connect_errors']} | "
             f"{idle['ramp_seconds']} | {idle['connects_per_second']} | "
             f"{_fmt(idle['connect_latency']['p99_ms'])} | {idle['kb_per_connection']} | "
             f"{idle['idle_server_cpu_percent']} | {_ratio(idle['kb_per_connection'], ws_kb)} |"

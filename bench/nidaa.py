@@ -364,7 +364,10 @@ class NidaaDeployment:
         if self.scaled:
             env["DATABASE_URL"] = database
             env["REDIS_URL"] = redis_url()
-            env["DATABASE_CONN_MAX_AGE"] = "60"
+            # Not persistent: under Daphne every HTTP request runs in a thread of its own,
+            # and a persistent connection per thread exhausted PostgreSQL's 100 slots
+            # (docs/deployment.md, "PostgreSQL").
+            env["DATABASE_CONN_MAX_AGE"] = "0"
         return env
 
     def prepare(self, work: Path, log: Path, agents: int) -> None:

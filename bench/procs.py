@@ -104,7 +104,8 @@ class Server:
         if self.log_dir is None:
             return ""
         out = []
-        for path in sorted(self.log_dir.glob("*.log")):
+        own = [*self.log_dir.glob(f"{self.name}.log"), *self.log_dir.glob(f"{self.name}-*.log")]
+        for path in sorted(own):
             text = path.read_text(errors="replace").splitlines()[-lines:]
             out.append(f"--- {path.name}\n" + "\n".join(text))
         return "\n".join(out)

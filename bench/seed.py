@@ -56,6 +56,11 @@ def main() -> None:
             org.save(update_fields=["auto_accept", "max_lines"])
             profiles = AgentProfile.objects.filter(user__username__startswith=AGENT_PREFIX)
             profiles.update(max_concurrent=args.per_agent)
+            # only the load generator's agents take conversations: no demo agent
+            # left available would receive chats nobody answers
+            AgentProfile.objects.exclude(user__username__startswith=AGENT_PREFIX).update(
+                presence="off_duty"
+            )
             if args.available:
                 profiles.update(presence="available")
         return

@@ -19,6 +19,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("social/", include("social.urls")),
 ]
 
 if settings.DEBUG:

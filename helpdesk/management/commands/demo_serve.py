@@ -18,6 +18,7 @@ HOST, PORT = "127.0.0.1", 8000
 # Every process of the embedded deployment (DESIGN.md, "Processes").
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["-m", "daphne", "-b", HOST, "-p", str(PORT), "helpdesk.asgi:application"]),
+    ("social-listen", ["manage.py", "social_listen"]),
 ]
 
 

@@ -57,8 +57,22 @@ def social_receive(inbound: InboundMessage) -> ReceiveResult | None:
     try:
         return conversation_receive(inbound)
     except DomainError as exc:
-        logger.warning("%s item %s not stored: %s", inbound.channel, inbound.external_id, exc)
-        return None
+        if not inbound.attachments:
+            logger.warning("%s item %s not stored: %s", inbound.channel, inbound.external_id, exc)
+            return None
+        # An attachment we cannot keep (not an image, too large …) must not cost the
+        # citizen the message: store it without the files, with their links.
+        logger.warning(
+            "%s item %s: attachments dropped: %s", inbound.channel, inbound.external_id, exc
+        )
+        links = "\n".join(
+            _("Attachment not kept: %(url)s") % {"url": a.external_url} for a in inbound.attachments
+        )
+        return social_receive(
+            dataclasses.replace(
+                inbound, attachments=(), text="\n".join(filter(None, [inbound.text, links]))
+            )
+        )
 
 
 # ---- X polling ----------------------------------------------------------------------

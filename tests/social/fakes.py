@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import mimetypes
 import re
 import threading
 from collections.abc import Callable
@@ -99,7 +100,8 @@ class FakeServer:
         content = self.files.get(match["name"])
         if content is None:
             return Reply(404, {"error": "not found"})
-        return Reply(200, content, {"Content-Type": "image/jpeg"})
+        content_type = mimetypes.guess_type(match["name"])[0] or "application/octet-stream"
+        return Reply(200, content, {"Content-Type": content_type})
 
     def _dispatch(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)

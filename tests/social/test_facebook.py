@@ -1,4 +1,4 @@
-"""Facebook: the webhook (handshake, signatures, Messenger, comments) and replies via the Graph API."""
+"""Facebook: the webhook (handshake, signatures, Messenger, comments) and Graph API replies."""
 
 from __future__ import annotations
 

@@ -27,7 +27,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         warned = False
         while True:
-            close_old_connections()
             accounts = list(XAccount.objects.filter(is_active=True))
             if not accounts and not warned:
                 logger.info("no active X account is configured; add one in the admin")
@@ -39,6 +38,7 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(self._sleep_seconds(accounts))
+            close_old_connections()  # the database may have dropped us while we slept
 
     @staticmethod
     def _sleep_seconds(accounts: list[XAccount]) -> float:

@@ -82,10 +82,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{kind}: {created} new message(s) in the queue"))
 
     def _x_account(self) -> XAccount:
-        account = XAccount.objects.filter(is_active=True).exclude(user_id="").first()
+        account = XAccount.objects.exclude(user_id="").order_by("-is_active", "pk").first()
         if account is None:
+            # Inactive: the listener must not try to poll an account that has no tokens.
             account, _ = XAccount.objects.get_or_create(
-                handle=DEMO_X_HANDLE, defaults={"user_id": DEMO_X_USER_ID}
+                handle=DEMO_X_HANDLE, defaults={"user_id": DEMO_X_USER_ID, "is_active": False}
             )
             self.stdout.write(f"using the demo X account @{account.handle}")
         return account

@@ -18,6 +18,7 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:token>", views.attachment, name="attachment"),
+    path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
     path("social/", include("social.urls")),
 ]

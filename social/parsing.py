@@ -27,6 +27,10 @@ from helpdesk.models import Channel
 
 Fetch = Callable[[str], InboundAttachment | None]
 
+# Posts and comments are answered in public: the assistant leaves them to people
+# (bots.flow.assistant_wants reads the conversation's meta).
+PUBLIC: dict[str, object] = {"public": True}
+
 
 def no_fetch(url: str) -> InboundAttachment | None:
     return None
@@ -111,7 +115,7 @@ def x_mentions(page: dict[str, Any], *, account_id: str, fetch: Fetch) -> list[I
                 text=tweet.get("text", ""),
                 attachments=tuple(_x_photos(tweet, media, fetch)),
                 sent_at=_time(tweet.get("created_at")),
-                meta={"tweet_id": tweet_id},
+                meta=PUBLIC,
             )
         )
     return messages
@@ -175,7 +179,7 @@ def x_activity(payload: dict[str, Any], *, fetch: Fetch) -> list[InboundMessage]
                 text=full or tweet.get("text", ""),
                 attachments=tuple(p for p in photos if p is not None),
                 sent_at=_millis(int(tweet["timestamp_ms"])) if tweet.get("timestamp_ms") else None,
-                meta={"in_reply_to": str(tweet.get("in_reply_to_status_id_str") or "")},
+                meta={**PUBLIC, "in_reply_to": str(tweet.get("in_reply_to_status_id_str") or "")},
             )
         )
     for event in payload.get("direct_message_events") or []:
@@ -330,6 +334,7 @@ def _feed_change(page_id: str, value: dict[str, Any], fetch: Fetch) -> FacebookE
             text=text,
             attachments=(fetched,) if fetched else (),
             sent_at=_seconds(value.get("created_time")),
+            meta=PUBLIC,
         ),
     )
 

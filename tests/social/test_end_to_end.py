@@ -67,3 +67,22 @@ def test_it_listens_without_accounts_and_says_so(db: None, caplog: Any) -> None:
 
 def test_it_runs_the_listener_in_the_demo() -> None:
     assert ["manage.py", "social_listen"] in [argv for _name, argv in PROCESSES]
+
+
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [
+        ("mention", ConversationState.QUEUED),
+        ("comment", ConversationState.QUEUED),
+        ("dm", ConversationState.BOT),
+        ("messenger", ConversationState.BOT),
+    ],
+)
+def test_it_lets_the_assistant_take_private_messages_but_not_public_posts(
+    db: None, kind: str, state: str
+) -> None:
+    from bots.services import channel_settings_ensure
+
+    channel_settings_ensure()
+    call_command("social_simulate", kind)
+    assert Conversation.objects.get().state == state

@@ -20,4 +20,5 @@ urlpatterns = [
     path("files/<str:token>", views.attachment, name="attachment"),
     path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
+    path("social/", include("social.urls")),
 ]

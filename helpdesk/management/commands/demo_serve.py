@@ -18,6 +18,9 @@ HOST, PORT = "127.0.0.1", 8000
 # Every process of the embedded deployment (DESIGN.md, "Processes").
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["-m", "daphne", "-b", HOST, "-p", str(PORT), "helpdesk.asgi:application"]),
+    ("social-listen", ["manage.py", "social_listen"]),
+    # Replies to X and Facebook (durable, retried); see docs/social.md.
+    ("social-worker", ["manage.py", "db_worker", "--queue-name", "social", "--no-reload"]),
 ]
 
 

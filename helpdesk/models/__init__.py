@@ -13,9 +13,11 @@ from helpdesk.models.organisation import (
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
 from helpdesk.models.work import (
     Attachment,
+    CannedReply,
     Channel,
     Conversation,
     ConversationState,
+    Disposition,
     Message,
     Priority,
     SenderKind,
@@ -29,6 +31,7 @@ from helpdesk.models.work import (
 __all__ = [
     "AgentProfile",
     "Attachment",
+    "CannedReply",
     "Category",
     "Channel",
     "Contact",
@@ -36,6 +39,7 @@ __all__ = [
     "Conversation",
     "ConversationState",
     "Directorate",
+    "Disposition",
     "Holiday",
     "Message",
     "OrganisationSettings",

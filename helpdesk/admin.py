@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import (
     AgentProfile,
+    CannedReply,
     Category,
     Contact,
     ContactIdentity,
@@ -179,3 +180,10 @@ class StaffUserAdmin(UserAdmin):
     def profile_role(self, obj: object) -> str:
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else "—"
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_ar", "title_en", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "title_ar", "title_en", "text_ar", "text_en"]

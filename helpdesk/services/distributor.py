@@ -591,3 +591,15 @@ def _close(conversation: Conversation, *, disposition: str, reason: str) -> None
         _ended(conversation, conversation.assignee_id, reason)
     _queue_changed("closed")
     _distribute_after_commit()
+
+
+def agents_may_pick_set(*, user: Any, allowed: bool) -> OrganisationSettings:
+    """The supervisor's switch: may agents take conversations from the queue themselves?"""
+    if not _can_supervise(user):
+        raise NotInScope(_("Only a supervisor may change this."))
+    with transaction.atomic():
+        org = _org_locked()
+        org.agents_may_pick = allowed
+        org.save(update_fields=["agents_may_pick"])
+        _queue_changed("settings")
+    return org

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0001_initial'),
+        ('helpdesk', '0002_organisationsettings_fallback_category'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from helpdesk.models import AgentProfile, Conversation, Message, OrganisationSettings
 from tests.factories import make_agent
+from tests.live import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENTS = 3
@@ -20,15 +20,9 @@ CAPACITY = 2
 ARRIVALS = 20
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def _run_two(tmp_path: Path, argvs: list[list[str]]) -> None:
     go = tmp_path / f"go-{time.monotonic_ns()}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "SECRET_KEY": "test"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": "test"}
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.helpdesk.acd_worker", argv[0], str(go), *argv[1:]],

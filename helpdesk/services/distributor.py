@@ -476,7 +476,11 @@ def conversation_transfer(
             system_event_record(
                 locked,
                 event="transferred",
-                data={"from": from_name, "to": target.public_name, "agent_name": from_name},
+                data={
+                    "from": from_name,
+                    "to": target.public_name,
+                    "agent_name": target.public_name,
+                },
             )
             if previous is not None:
                 _ended(locked, previous, "transferred")
@@ -490,7 +494,12 @@ def conversation_transfer(
             system_event_record(
                 locked,
                 event="transferred",
-                data={"from": from_name, "to": "queue", "skill": to_skill.code if to_skill else ""},
+                data={
+                    "from": from_name,
+                    "to": "queue",
+                    "skill": to_skill.code if to_skill else "",
+                    "agent_name": "",
+                },
             )
             if previous is not None:
                 _ended(locked, previous, "transferred")

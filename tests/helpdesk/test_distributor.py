@@ -243,7 +243,7 @@ def test_transfer_to_a_colleague_offers_it_to_them_with_a_private_note(org) -> N
     )
     note = Message.objects.get(conversation=waiting, is_internal=True)
     assert note.text == "Needs Salim"
-    assert ("transferred", {"from": "Aisha", "to": "Salim", "agent_name": "Aisha"}) in _events(
+    assert ("transferred", {"from": "Aisha", "to": "Salim", "agent_name": "Salim"}) in _events(
         waiting
     )
 

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,8 +22,6 @@ urlpatterns = [
     path("supervisor/wallboard.json", views_console.supervisor_wallboard, name="wallboard"),
     path("supervisor/reassign/", views_console.supervisor_reassign, name="supervisor_reassign"),
     path("supervisor/pick/", views_console.supervisor_pick, name="supervisor_pick"),
+    path("files/<str:token>", views.attachment, name="attachment"),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -469,9 +469,11 @@ def test_it_leaves_numbers_and_plain_text_alone() -> None:
 def test_it_prints_the_daily_summary_for_a_day(data: Data) -> None:
     out = io.StringIO()
     call_command("report_daily", "--date", "2025-03-03", stdout=out)
-    text = out.getvalue()
-    assert "2025-03-03" in text
-    assert "2025-03-02" not in text.split("\n", 1)[1]
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Nidaa daily report for 2025-03-03"
+    assert "2025-03-03 | 1 | 2 | 3" in lines
+    assert "Conversations queued for an agent | 2" in lines
+    assert not any(line.startswith("2025-03-02") for line in lines)
 
 
 def test_it_mails_the_daily_summary_to_supervisors(data: Data) -> None:

@@ -20,5 +20,6 @@ urlpatterns = [
     path("reports/export/<slug:table>.csv", report_views.reports_export, name="reports_export"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:token>", views.attachment, name="attachment"),
+    path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """The core domain of Nidaa: organisation, people and work."""
 
+from helpdesk.models.access import PartnerApiToken
 from helpdesk.models.organisation import (
     Category,
     Directorate,
@@ -40,6 +41,7 @@ __all__ = [
     "Message",
     "OrganisationSettings",
     "Partner",
+    "PartnerApiToken",
     "Presence",
     "Priority",
     "Role",

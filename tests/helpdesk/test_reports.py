@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from helpdesk import reports
 from helpdesk.models import (
@@ -355,6 +357,20 @@ def test_it_reports_each_agents_work(data: Data) -> None:
     assert (ana.conversations, ana.average_handle, ana.average_rating) == (2, seconds(200), 3.5)
     assert (badr.conversations, badr.average_handle, badr.average_rating) == (1, seconds(200), 4.0)
     assert (ana.tickets_registered, badr.tickets_registered) == (3, 1)
+
+
+def queries_for_the_whole_report() -> int:
+    with CaptureQueriesContext(connection) as queries:
+        reports.report_tables(filters=PERIOD)
+    return len(queries)
+
+
+def test_it_reads_the_whole_report_in_as_many_queries_whatever_the_volume(data: Data) -> None:
+    before = queries_for_the_whole_report()
+    for minute in range(6):
+        conversation(Channel.X, at(2, 9, minute), wait=5, assignee=make_staff(Role.AGENT), rating=3)
+        place(make_ticket(data.org, by=actor(data.badr)), created_at=at(3, 9, minute))
+    assert queries_for_the_whole_report() == before
 
 
 # ---- page, access, CSV ---------------------------------------------------------------

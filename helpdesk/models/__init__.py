@@ -14,9 +14,11 @@ from helpdesk.models.organisation import (
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
 from helpdesk.models.work import (
     Attachment,
+    CannedReply,
     Channel,
     Conversation,
     ConversationState,
+    Disposition,
     Message,
     Priority,
     SenderKind,
@@ -30,6 +32,7 @@ from helpdesk.models.work import (
 __all__ = [
     "AgentProfile",
     "Attachment",
+    "CannedReply",
     "Category",
     "Channel",
     "Contact",
@@ -37,6 +40,7 @@ __all__ = [
     "Conversation",
     "ConversationState",
     "Directorate",
+    "Disposition",
     "Holiday",
     "Message",
     "OrganisationSettings",

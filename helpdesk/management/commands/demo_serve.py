@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -14,10 +15,15 @@ from django.core.management.base import BaseCommand
 from helpdesk.management.commands.demo_setup import DEMO_PASSWORD, DEMO_USERS
 
 HOST, PORT = "127.0.0.1", 8000
+MANAGE_PY = Path(__file__).resolve().parents[3] / "manage.py"
 
 # Every process of the embedded deployment (DESIGN.md, "Processes").
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["-m", "daphne", "-b", HOST, "-p", str(PORT), "helpdesk.asgi:application"]),
+    ("social-listen", [str(MANAGE_PY), "social_listen"]),
+    # Replies to X and Facebook (durable, retried); see docs/social.md.
+    ("social-worker", [str(MANAGE_PY), "db_worker", "--queue-name", "social", "--no-reload"]),
+    ("acd", [str(MANAGE_PY), "acd_sweep"]),
 ]
 
 

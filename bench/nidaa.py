@@ -128,6 +128,8 @@ class NidaaCitizen(Endpoint):
         elif kind == "error":
             code = str(frame.get("code"))
             self.errors[code] = self.errors.get(code, 0) + 1
+            if frame.get("frame") == "message":
+                self.worker.refused[code] = self.worker.refused.get(code, 0) + 1
             if self.welcome is not None and not self.welcome.done():
                 self.welcome.set_exception(RuntimeError(f"hello refused: {code}"))
 

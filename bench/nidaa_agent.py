@@ -145,6 +145,8 @@ class NidaaAgent(Endpoint):
         elif kind == "error":
             code = str(frame.get("code"))
             self.errors[code] = self.errors.get(code, 0) + 1
+            if frame.get("frame") == "send":
+                self.worker.refused[code] = self.worker.refused.get(code, 0) + 1
             if frame.get("frame") == "ticket_create":
                 for future in self.tickets.values():
                     if not future.done():

@@ -145,8 +145,8 @@ def _chat_table(targets: dict[str, Any]) -> list[str]:
         "Every step of every target:",
         "",
         "| target | rate /s | achieved /s | p50 ms | p99 ms | p99.9 ms | sent | lost | "
-        "dup | ooo | server CPU % | client CPU % |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "dup | ooo | refused | ack p50 ms | server CPU % | client CPU % |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, target in targets.items():
         for step in target.get("chat", {}).get("steps", []):
@@ -155,7 +155,8 @@ def _chat_table(targets: dict[str, Any]) -> list[str]:
                 f"| {name} | {step['rate']} | {step['achieved_rate']} | "
                 f"{_fmt(latency['p50_ms'])} | {_fmt(latency['p99_ms'])} | "
                 f"{_fmt(latency['p999_ms'])} | {step['sent']} | {step['lost']} | "
-                f"{step['duplicated']} | {step['out_of_order']} | "
+                f"{step['duplicated']} | {step['out_of_order']} | {step.get('refused', 0)} | "
+                f"{_fmt(step.get('ack_latency', {}).get('p50_ms'))} | "
                 f"{step['server_cpu_percent']} | {step['client_cpu_percent']} |"
             )
     return [*lines, ""]

@@ -129,6 +129,7 @@ class LoadWorker:
         self.sent: dict[str, int] = {}
         # how long the server took to store a message and say so (Nidaa's ``ack``)
         self.ack_latency = Latency()
+        self.refused: dict[str, int] = {}  # error codes the server answered chat frames with
 
     # ---- helpers for kinds ----------------------------------------------------------------
 
@@ -269,7 +270,9 @@ class LoadWorker:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.1)  # let duplicates that trail the last message show up
         ack_latency, self.ack_latency = self.ack_latency, Latency()
+        refused, self.refused = self.refused, {}
         return {
+            "refused": refused,
             "ack_latency": ack_latency.encode(),
             "arrivals": self.arrivals.report(expected),
             "latency": {

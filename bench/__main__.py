@@ -120,6 +120,10 @@ def _delivery_failures(results: dict) -> list[str]:
     for name, target in results["targets"].items():
         for error in target.get("errors", []):
             lines.append(f"{name}: {error}")
+        for scenario in ("chat", "tickets"):
+            missed = target.get(scenario, {}).get("assignments_found_only_on_resume")
+            if missed:
+                lines.append(f"{name}: {scenario}: {missed} assignment events never arrived")
         for step in target.get("chat", {}).get("steps", [])[:1]:
             for key in ("lost", "duplicated", "out_of_order"):
                 if step[key]:

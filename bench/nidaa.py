@@ -185,6 +185,14 @@ class NidaaKind(Kind):
                     errors[code] = errors.get(code, 0) + count
         return {"replayed": replayed, "errors": errors}
 
+    async def cmd_resume_agents(self) -> dict[str, Any]:
+        """Every local console sends ``resume`` and reads the snapshot, as after a reconnect."""
+        from bench.nidaa_agent import NidaaAgent
+
+        agents = [a for a in self.worker.agents if isinstance(a, NidaaAgent)]
+        await asyncio.gather(*(agent.resume() for agent in agents))
+        return {"resumed": len(agents)}
+
     async def cmd_burst_arrivals(self, count: int, rate: float, first: int) -> dict[str, Any]:
         """``count`` new chats at ``rate`` a second; when each joined the queue (ns)."""
         joined: dict[str, int] = {}
@@ -366,10 +374,10 @@ class NidaaDeployment:
         if self.scaled:
             env["DATABASE_URL"] = database
             env["REDIS_URL"] = redis_url()
-            # Not persistent: under Daphne every HTTP request runs in a thread of its own,
-            # and a persistent connection per thread exhausted PostgreSQL's 100 slots
-            # (docs/deployment.md, "PostgreSQL").
-            env["DATABASE_CONN_MAX_AGE"] = "0"
+            # A pool per process: under Daphne every HTTP request runs in a thread of
+            # its own, and a connection per request or per thread exhausted
+            # PostgreSQL's 100 slots (docs/deployment.md, "PostgreSQL").
+            env["DATABASE_POOL_SIZE"] = "20"
         return env
 
     def prepare(self, work: Path, log: Path, agents: int) -> None:

@@ -101,6 +101,11 @@ class NidaaAgent(Endpoint):
         await self.send_json({"type": "resume", "conversations": dict(self.last_seq)})
         await asyncio.wait_for(self.snapshot, CONNECT_TIMEOUT)
 
+    async def resume(self) -> None:
+        self.snapshot = asyncio.get_running_loop().create_future()
+        await self.send_json({"type": "resume", "conversations": dict(self.last_seq)})
+        await asyncio.wait_for(self.snapshot, CONNECT_TIMEOUT)
+
     def _take(self, conversation: str) -> None:
         self.last_seq.setdefault(conversation, 0)
         self.worker.add_conversation(conversation, agent=self)

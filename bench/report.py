@@ -140,6 +140,16 @@ def _chat_table(targets: dict[str, Any]) -> list[str]:
             f"{_ratio(latency['p99_ms'], chr_p99)} | "
             f"{target['chat']['max_rate_held']} |"
         )
+    for target in targets.values():
+        missed = target.get("chat", {}).get("assignments_found_only_on_resume")
+        if missed:
+            lines += [
+                "",
+                f"**{target['label']}: {missed} of {target['chat']['conversations']} "
+                "`assignment.new` events never reached the agent consoles**; the consoles "
+                "found those conversations only by sending `resume` (as after a reconnect). "
+                "See bench/NOTES.md.",
+            ]
     lines += [
         "",
         "Every step of every target:",

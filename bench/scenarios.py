@@ -11,7 +11,7 @@ from bench.stats import Latency, add_counts, merge_latencies
 from bench.targets import Target
 from bench.worker import WorkerPool
 
-OFFER_WAIT_SECONDS = 20.0
+OFFER_WAIT_SECONDS = 15.0
 
 
 def burst(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> dict[str, Any]:
@@ -109,7 +109,7 @@ def tickets(target: Target, server: Server, pool: WorkerPool, profile: Profile) 
         ],
     )
     conversations = sum(r["conversations"] for r in pool.call("pair", per_agent=0))
-    _wait_until_both_sides_know(pool, conversations)
+    missed_events = _wait_until_both_sides_know(pool, conversations)
     fields = {
         "category": target.options["category"],
         "subject": "Bench report",
@@ -147,6 +147,7 @@ def tickets(target: Target, server: Server, pool: WorkerPool, profile: Profile) 
         **_cpu_percent(before, after),
     }
     return {
+        "assignments_found_only_on_resume": missed_events,
         "paths": {"agent console": agent_path, "public portal form": portal_path},
         "errors": agent_path["errors"]
         + (agent_path["count"] - agent_path["unique_references"])

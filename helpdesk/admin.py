@@ -21,6 +21,7 @@ from helpdesk.models import (
     Section,
     Skill,
     SLAPolicy,
+    SLATarget,
     Ticket,
     TicketEvent,
 )
@@ -60,9 +61,15 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ar", "name_en", "sms_number", "email", "api_enabled"]
 
 
+class SLATargetInline(admin.TabularInline):
+    model = SLATarget
+    extra = 0
+
+
 @admin.register(SLAPolicy)
 class SLAPolicyAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "first_response_minutes", "resolution_minutes"]
+    inlines = [SLATargetInline]
 
 
 @admin.register(Skill)
@@ -179,3 +186,7 @@ class StaffUserAdmin(UserAdmin):
     def profile_role(self, obj: object) -> str:
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else "—"
+
+
+# The notification outbox, its templates and inbound SMS (registered on import).
+from helpdesk.notify import admin as _notify_admin  # noqa: E402, F401

@@ -18,6 +18,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
+    path("notify/", include("helpdesk.notify.urls")),
     path("admin/", admin.site.urls),
 ]
 

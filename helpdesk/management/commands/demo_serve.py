@@ -9,15 +9,22 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from helpdesk.management.commands.demo_setup import DEMO_PASSWORD, DEMO_USERS
 
 HOST, PORT = "127.0.0.1", 8000
+MANAGE = str(settings.BASE_DIR / "manage.py")
 
 # Every process of the embedded deployment (DESIGN.md, "Processes").
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["-m", "daphne", "-b", HOST, "-p", str(PORT), "helpdesk.asgi:application"]),
+    (
+        "worker",
+        [MANAGE, "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"],
+    ),
+    ("scheduler", [MANAGE, "run_scheduler", "--interval", "30"]),
 ]
 
 
@@ -34,7 +41,15 @@ class Command(BaseCommand):
         for user in DEMO_USERS:
             self.stdout.write(f"    {user['username']:<12} {user['role']}")
         self.stdout.write("\n  Press Ctrl-C to stop.\n")
-        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+        self.stdout.write(f"  SMS and e-mail outbox:                  {settings.NIDAA_OUTBOX_DIR}/")
+        env = {
+            **os.environ,
+            "DEBUG": os.environ.get("DEBUG", "1"),
+            # The demo shows every e-mail on the console and keeps a copy in the outbox.
+            "EMAIL_BACKEND": os.environ.get(
+                "EMAIL_BACKEND", "helpdesk.notify.mail.ConsoleAndOutboxBackend"
+            ),
+        }
         children = [
             subprocess.Popen([sys.executable, *argv], env=env)  # noqa: S603 - fixed argv
             for _name, argv in PROCESSES

@@ -23,6 +23,7 @@ from helpdesk.models import (
     Skill,
     SLAPolicy,
 )
+from helpdesk.services.notifications import notification_templates_seed
 from helpdesk.services.staff import role_groups_ensure, staff_user_upsert
 
 DEMO_PASSWORD = "nidaa1111"  # noqa: S105 - documented demo login, never production
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                 defaults={"name_ar": h["name_ar"], "name_en": h["name_en"]},
             )
         role_groups_ensure()
+        notification_templates_seed()
         for spec in DEMO_USERS:
             wanted_skills = spec.get("skills", [])
             staff_user_upsert(

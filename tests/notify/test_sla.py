@@ -218,3 +218,22 @@ def test_it_runs_one_scheduler_round_from_the_command_line(one_day_sla: Org) -> 
     call_command("run_scheduler", "--once", stdout=out)
     assert "1 SLA alert(s)" in out.getvalue()
     assert SLAAlert.objects.get().ticket == ticket
+
+
+def test_it_lists_the_escalation_in_the_dispatchers_workspace(
+    client: Any, one_day_sla: Org
+) -> None:
+    ticket = _with_the_section(one_day_sla, registered=at(SUN, 7, 30))
+    sla_scan(now=at(MON, 9))
+    client.force_login(make_staff(Role.DISPATCHER))
+    page = client.get("/workspace/").content.decode()
+    assert 'id="alerts-title"' in page
+    assert ticket.reference in page  # a dispatched ticket is not on the dispatcher's worklist
+
+
+def test_it_shows_an_agent_no_sla_alerts(client: Any, one_day_sla: Org) -> None:
+    _with_the_section(one_day_sla, registered=at(SUN, 7, 30))
+    sla_scan(now=at(MON, 9))
+    client.force_login(make_staff(Role.AGENT))
+    page = client.get("/workspace/").content.decode()
+    assert 'id="alerts-title"' not in page

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-websocket_urlpatterns: list[URLPattern] = []
+from chat.consumers import CitizenChatConsumer
+
+websocket_urlpatterns: list[URLPattern] = [
+    path("ws/chat/", CitizenChatConsumer.as_asgi(), name="ws_chat"),
+]

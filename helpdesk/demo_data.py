@@ -321,6 +321,9 @@ DIRECTORATES: list[DirectorateData] = [
 # alef/hamza forms, taa marbuta and alif maqsura.
 # ---------------------------------------------------------------------------
 
+# Where the chat widget's out-of-hours messages are filed until tier 1 classifies them.
+FALLBACK_CATEGORY = "general_enquiry"
+
 CATEGORIES: list[CategoryData] = [
     {
         "code": "road_damage",
@@ -1184,6 +1187,19 @@ CATEGORIES: list[CategoryData] = [
             "receipt",
             "money back",
         ],
+    },
+    {
+        # Messages left in the chat widget out of hours land here (see
+        # OrganisationSettings.fallback_category); tier 1 reclassifies them.
+        "code": "general_enquiry",
+        "name_ar": "استفسار أو بلاغ عام",
+        "name_en": "General enquiry or report",
+        "section": "cs_contact_center",
+        "sla_policy": "standard",
+        "default_priority": "normal",
+        "skill": "general",
+        "keywords_ar": ["استفسار", "سؤال", "بلاغ عام", "ملاحظة"],
+        "keywords_en": ["enquiry", "question", "general", "remark"],
     },
 ]
 

@@ -9,6 +9,7 @@ from helpdesk import views
 urlpatterns = [
     path("", views.site_home, name="site_home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("chat/", include("chat.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

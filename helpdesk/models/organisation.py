@@ -177,6 +177,15 @@ class OrganisationSettings(models.Model):
     presence_grace_seconds = models.PositiveIntegerField(
         _("grace period after a lost agent connection (seconds)"), default=60
     )
+    # Messages left out of hours become tickets in this category; tier 1 reclassifies them.
+    fallback_category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category for messages left out of hours"),
+    )
 
     class Meta:
         verbose_name = _("organisation settings")

@@ -83,13 +83,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        OrganisationSettings.load()
+        organisation = OrganisationSettings.load()
         policies = {
             row["code"]: _upsert(SLAPolicy, row["code"], {k: v for k, v in row.items()})
             for row in demo_data.SLA_POLICIES
         }
         skills = {row["code"]: _upsert(Skill, row["code"], dict(row)) for row in demo_data.SKILLS}
         sections: dict[str, Section] = {}
+        categories: dict[str, Category] = {}
         first_directorate_sections: list[Section] = []
         for index, d in enumerate(demo_data.DIRECTORATES):
             directorate = _upsert(
@@ -101,7 +102,7 @@ class Command(BaseCommand):
                 if index == 0:
                     first_directorate_sections.append(section)
         for c in demo_data.CATEGORIES:
-            _upsert(
+            categories[c["code"]] = _upsert(
                 Category,
                 c["code"],
                 {
@@ -115,6 +116,8 @@ class Command(BaseCommand):
                     "keywords_en": "\n".join(c["keywords_en"]),
                 },
             )
+        organisation.fallback_category = categories[demo_data.FALLBACK_CATEGORY]
+        organisation.save(update_fields=["fallback_category"])
         partners = {p["code"]: _upsert(Partner, p["code"], dict(p)) for p in demo_data.PARTNERS}
         for h in demo_data.HOLIDAYS_2026:
             Holiday.objects.update_or_create(

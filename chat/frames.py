@@ -1,0 +1,212 @@
+"""The citizen's WebSocket frames: their schemas, and the errors a bad frame earns.
+
+Every client frame is a JSON object with a ``type`` that names one of
+``CLIENT_FRAMES``; each field is checked against its spec; unknown types and
+unknown fields are refused. ``docs/protocol.md`` describes the same schemas for
+people writing clients.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from helpdesk.text import MAX_MESSAGE_LENGTH
+
+# Text frames longer than this are refused unread. A 4,000-character message in
+# any script, JSON-escaped as \uXXXX, stays well below it.
+MAX_FRAME_CHARS = 32 * 1024
+MAX_ATTACHMENTS = 4
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class FrameError(Exception):
+    """A frame the server cannot act on; becomes an ``error`` frame with ``code``."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.frame_type: str | None = None
+        self.client_msg_id: str | None = None
+
+
+Check = Callable[[str, Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Check
+    required: bool = True
+    default: Any = None
+
+
+def _invalid(field: str, what: str) -> FrameError:
+    return FrameError(
+        "invalid_frame",
+        _("“%(field)s” must be %(what)s.") % {"field": field, "what": what},
+        field=field,
+    )
+
+
+def _int(low: int, high: int) -> Check:
+    def check(name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _invalid(
+                name, _("a whole number from %(lo)d to %(hi)d") % {"lo": low, "hi": high}
+            )
+        return value
+
+    return check
+
+
+def _str(max_length: int, *, code: str = "invalid_frame") -> Check:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise _invalid(name, _("text"))
+        if len(value) > max_length:
+            if code == "too_long":
+                raise FrameError(
+                    "too_long",
+                    _("The message is too long (at most %(n)d characters).") % {"n": max_length},
+                    field=name,
+                )
+            raise _invalid(name, _("at most %(n)d characters") % {"n": max_length})
+        return value
+
+    return check
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _invalid(name, _("true or false"))
+    return value
+
+
+def _choice(*options: str) -> Check:
+    def check(name: str, value: Any) -> str:
+        if value not in options:
+            raise _invalid(name, _("one of %(options)s") % {"options": ", ".join(options)})
+        return str(value)
+
+    return check
+
+
+def client_msg_id_check(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not _CLIENT_ID.match(value):
+        raise _invalid(name, _("1 to 64 letters, digits, “-” or “_”"))
+    return value
+
+
+def _attachment_ids(name: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(value) > MAX_ATTACHMENTS:
+        raise _invalid(name, _("a list of at most %(n)d ids") % {"n": MAX_ATTACHMENTS})
+    try:
+        return tuple(str(uuid.UUID(item)) for item in value)
+    except (TypeError, ValueError, AttributeError):
+        raise _invalid(name, _("a list of upload ids")) from None
+
+
+def _coordinate(value: Any, limit: int) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        return None
+    return Decimal(str(round(float(value), 6)))
+
+
+def _location(name: str, value: Any) -> tuple[Decimal, Decimal]:
+    if isinstance(value, dict) and set(value) == {"lat", "lng"}:
+        lat, lng = _coordinate(value["lat"], 90), _coordinate(value["lng"], 180)
+        if lat is not None and lng is not None:
+            return lat, lng
+    raise FrameError(
+        "invalid_location",
+        _("The location must be {“lat”: -90…90, “lng”: -180…180}."),
+        field=name,
+    )
+
+
+CLIENT_FRAMES: dict[str, dict[str, Field]] = {
+    "hello": {
+        "token": Field(_str(500)),
+        "last_seq": Field(_int(0, 2**31 - 1), required=False, default=0),
+    },
+    "message": {
+        "client_msg_id": Field(client_msg_id_check),
+        "text": Field(_str(MAX_MESSAGE_LENGTH, code="too_long"), required=False, default=""),
+        "attachment_ids": Field(_attachment_ids, required=False, default=()),
+        "location": Field(_location, required=False, default=None),
+    },
+    "typing": {"active": Field(_bool)},
+    "receipt": {
+        "seq": Field(_int(1, 2**31 - 1)),
+        "status": Field(_choice("delivered", "read")),
+    },
+    "end": {},
+    "rate": {
+        "rating": Field(_int(1, 5)),
+        "comment": Field(_str(1000), required=False, default=""),
+    },
+    "transcript": {"email": Field(_str(254))},
+    "ping": {},
+}
+
+
+def parse_frame(text: str | None) -> tuple[str, dict[str, Any]]:
+    """The frame's type and its validated fields, or a ``FrameError`` saying what is wrong."""
+    if text is None:
+        raise FrameError("binary_not_supported", _("Send frames as JSON text."))
+    if len(text) > MAX_FRAME_CHARS:
+        raise FrameError(
+            "frame_too_large",
+            _("The frame is too large (at most %(n)d characters).") % {"n": MAX_FRAME_CHARS},
+        )
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        raise FrameError("invalid_json", _("The frame is not valid JSON.")) from None
+    if not isinstance(frame, dict):
+        raise FrameError("invalid_frame", _("A frame must be a JSON object."))
+    frame_type = frame.get("type")
+    if not isinstance(frame_type, str) or frame_type not in CLIENT_FRAMES:
+        raise FrameError("unknown_type", _("Unknown frame type."), field="type")
+    try:
+        return frame_type, _fields(frame, CLIENT_FRAMES[frame_type])
+    except FrameError as exc:
+        # Say which frame failed, so a client can mark that one message as not sent.
+        exc.frame_type = frame_type
+        client_id = frame.get("client_msg_id")
+        if isinstance(client_id, str) and _CLIENT_ID.match(client_id):
+            exc.client_msg_id = client_id
+        raise
+
+
+def _fields(frame: dict[str, Any], schema: dict[str, Field]) -> dict[str, Any]:
+    unknown = sorted(set(frame) - set(schema) - {"type"})
+    if unknown:
+        raise FrameError(
+            "invalid_frame",
+            _("Unknown field “%(field)s”.") % {"field": unknown[0]},
+            field=unknown[0],
+        )
+    fields: dict[str, Any] = {}
+    for name, spec in schema.items():
+        if name in frame:
+            fields[name] = spec.check(name, frame[name])
+        elif spec.required:
+            raise FrameError(
+                "invalid_frame", _("“%(field)s” is required.") % {"field": name}, field=name
+            )
+        else:
+            fields[name] = spec.default
+    return fields

@@ -1,0 +1,619 @@
+"""The citizen's chat socket: every frame type and every error path."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.core import mail, signing
+from PIL import Image
+
+from chat import consumers, frames
+from chat.services import chat_image_upload
+from chat.session import SALT
+from helpdesk import events
+from helpdesk.asgi import application
+from helpdesk.models import Conversation, Message
+from helpdesk.services.conversations import citizen_group, message_post, staff_group
+from helpdesk.text import MAX_MESSAGE_LENGTH
+from tests.chat.conftest import Chat
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+def socket(
+    address: str = "127.0.0.1", origin: tuple[bytes, bytes] = ORIGIN
+) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, "/ws/chat/", headers=[origin])
+    communicator.scope["client"] = (address, 50000)
+    return communicator
+
+
+@pytest.fixture
+async def ws() -> AsyncIterator[WebsocketCommunicator]:
+    communicator = socket()
+    connected, _ = await communicator.connect()
+    assert connected
+    yield communicator
+    await communicator.disconnect()
+
+
+async def hello(ws: WebsocketCommunicator, chat: Chat, last_seq: int = 0) -> dict[str, Any]:
+    await ws.send_json_to({"type": "hello", "token": chat.token, "last_seq": last_seq})
+    welcome = await ws.receive_json_from()
+    assert welcome["type"] == "welcome", welcome
+    return welcome
+
+
+async def frames_until_quiet(ws: WebsocketCommunicator) -> list[dict[str, Any]]:
+    received = []
+    while not await ws.receive_nothing(timeout=0.3):
+        received.append(await ws.receive_json_from())
+    return received
+
+
+async def still_alive(ws: WebsocketCommunicator) -> None:
+    await ws.send_json_to({"type": "ping"})
+    assert await ws.receive_json_from() == {"type": "pong"}
+
+
+def agent_reply(chat: Chat, text: str, **kwargs: Any) -> Message:
+    conversation = Conversation.objects.get(pk=chat.conversation.pk)
+    return message_post(
+        conversation=conversation, sender_kind="agent", text=text, user=chat.agent, **kwargs
+    )
+
+
+async def listen(group: str) -> str:
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(group, channel)
+    return channel
+
+
+async def next_event(channel: str) -> dict[str, Any]:
+    return await get_channel_layer().receive(channel)
+
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+# ---- hello and resume ----------------------------------------------------------------
+
+
+async def test_it_welcomes_a_session_and_replays_the_conversation(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    welcome = await hello(ws, live_chat)
+    assert welcome["conversation"] == str(live_chat.conversation.public_id)
+    assert welcome["name"] == "Said"
+    replay = await frames_until_quiet(ws)
+    assert [(f["type"], f["message"]["seq"], f["message"]["event"]) for f in replay] == [
+        ("message", 1, "opened")
+    ]
+
+
+async def test_it_replays_only_what_the_client_has_not_seen(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    for text in ("one", "two", "three"):
+        await database_sync_to_async(agent_reply)(live_chat, text)
+    await hello(ws, live_chat, last_seq=2)
+    replay = await frames_until_quiet(ws)
+    assert [(f["message"]["seq"], f["message"]["text"]) for f in replay] == [
+        (3, "two"),
+        (4, "three"),
+    ]
+
+
+async def test_it_never_replays_internal_notes(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await database_sync_to_async(agent_reply)(live_chat, "private", is_internal=True)
+    await database_sync_to_async(agent_reply)(live_chat, "public")
+    await hello(ws, live_chat, last_seq=1)
+    replay = await frames_until_quiet(ws)
+    assert [f["message"]["text"] for f in replay] == ["public"]
+
+
+async def test_it_refuses_a_tampered_session_and_closes(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await ws.send_json_to({"type": "hello", "token": live_chat.token + "x"})
+    error = await ws.receive_json_from()
+    assert error["code"] == "invalid_session"
+    assert (await ws.receive_output())["type"] == "websocket.close"
+
+
+async def test_it_refuses_a_token_for_another_contact(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    forged = signing.dumps(
+        {"c": str(live_chat.conversation.public_id), "k": live_chat.conversation.contact_id + 1},
+        salt=SALT,
+    )
+    await ws.send_json_to({"type": "hello", "token": forged})
+    assert (await ws.receive_json_from())["code"] == "invalid_session"
+
+
+async def test_it_refuses_a_second_hello(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "hello", "token": live_chat.token})
+    assert (await ws.receive_json_from())["code"] == "already_started"
+    await still_alive(ws)
+
+
+async def test_it_wants_hello_before_anything_else(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "hi"})
+    error = await ws.receive_json_from()
+    assert error["code"] == "hello_required"
+    assert error["client_msg_id"] == "m1"
+    await still_alive(ws)
+
+
+async def test_it_answers_ping_with_pong(ws: WebsocketCommunicator) -> None:
+    await still_alive(ws)
+
+
+# ---- messages ---------------------------------------------------------------------
+
+
+async def test_it_acks_a_message_with_its_seq_and_echoes_it(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "حفرة في الشارع"})
+    received = await frames_until_quiet(ws)
+    ack = next(f for f in received if f["type"] == "ack")
+    echo = next(f for f in received if f["type"] == "message")
+    assert ack == {"type": "ack", "client_msg_id": "m1", "seq": 2, "duplicate": False}
+    assert echo["message"]["seq"] == 2
+    assert echo["message"]["client_id"] == "m1"
+    assert echo["message"]["text"] == "حفرة في الشارع"
+
+
+async def test_it_stores_a_resent_message_once_and_acks_the_same_seq(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    frame = {"type": "message", "client_msg_id": "m1", "text": "hello"}
+    await ws.send_json_to(frame)
+    await frames_until_quiet(ws)
+    await ws.send_json_to(frame)
+    again = await frames_until_quiet(ws)
+    assert again == [{"type": "ack", "client_msg_id": "m1", "seq": 2, "duplicate": True}]
+    count = await database_sync_to_async(
+        Message.objects.filter(conversation=live_chat.conversation, sender_kind="citizen").count
+    )()
+    assert count == 1
+
+
+async def test_it_keeps_the_text_exactly_as_written(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    text = "<script>alert('x')</script> & https://example.org/?a=1"
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": text})
+    await frames_until_quiet(ws)
+    stored = await database_sync_to_async(Message.objects.get)(
+        conversation=live_chat.conversation, seq=2
+    )
+    assert stored.text == text
+
+
+async def test_it_sends_an_uploaded_image_by_its_id(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    attachment = await database_sync_to_async(chat_image_upload)(
+        conversation=live_chat.conversation, data=png_bytes(), filename="hole.png"
+    )
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to(
+        {"type": "message", "client_msg_id": "img1", "attachment_ids": [str(attachment.public_id)]}
+    )
+    echo = next(f for f in await frames_until_quiet(ws) if f["type"] == "message")
+    assert [a["id"] for a in echo["message"]["attachments"]] == [str(attachment.public_id)]
+    assert echo["message"]["attachments"][0]["content_type"] == "image/jpeg"
+
+
+async def test_it_refuses_an_image_id_that_is_not_this_conversations_upload(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to(
+        {
+            "type": "message",
+            "client_msg_id": "img1",
+            "attachment_ids": ["00000000-0000-4000-8000-000000000000"],
+        }
+    )
+    error = await ws.receive_json_from()
+    assert (error["code"], error["client_msg_id"]) == ("unknown_attachment", "img1")
+    await still_alive(ws)
+
+
+async def test_it_stores_a_shared_location(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    location = {"lat": 23.588, "lng": 58.3829}
+    await ws.send_json_to({"type": "message", "client_msg_id": "loc", "location": location})
+    echo = next(f for f in await frames_until_quiet(ws) if f["type"] == "message")
+    assert echo["message"]["location"] == location
+
+
+async def test_it_refuses_a_location_off_the_globe(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to(
+        {"type": "message", "client_msg_id": "loc", "location": {"lat": 123, "lng": 58}}
+    )
+    assert (await ws.receive_json_from())["code"] == "invalid_location"
+    await still_alive(ws)
+
+
+async def test_it_refuses_an_empty_message(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "   "})
+    assert (await ws.receive_json_from())["code"] == "empty"
+    await still_alive(ws)
+
+
+async def test_it_refuses_a_message_over_the_length_limit(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    text = "ب" * (MAX_MESSAGE_LENGTH + 1)
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": text})
+    error = await ws.receive_json_from()
+    assert (error["code"], error["client_msg_id"]) == ("too_long", "m1")
+    await still_alive(ws)
+
+
+async def test_it_refuses_a_message_once_the_chat_is_closed(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await ws.send_json_to({"type": "end"})
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "message", "client_msg_id": "late", "text": "hello?"})
+    assert (await ws.receive_json_from())["code"] == "conversation_closed"
+
+
+# ---- live events and de-duplication --------------------------------------------------
+
+
+async def test_it_forwards_an_agent_reply_live(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await database_sync_to_async(agent_reply)(live_chat, "How can I help?")
+    frame = await ws.receive_json_from()
+    assert frame["type"] == "message"
+    assert frame["message"]["text"] == "How can I help?"
+    assert frame["message"]["sender"] == "agent"
+    assert frame["message"]["agent_name"] == "Aisha"
+
+
+async def test_it_never_sends_a_seq_twice_when_replay_and_live_overlap(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    reply = await database_sync_to_async(agent_reply)(live_chat, "already replayed")
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    # The same message arriving live after the replay (as it does when it is
+    # published between the group join and the backlog read).
+    payload = {"conversation": str(live_chat.conversation.public_id), "message": {"seq": reply.seq}}
+    await get_channel_layer().group_send(
+        citizen_group(live_chat.conversation), events.channel_message("message.new", payload)
+    )
+    assert await ws.receive_nothing(timeout=0.3)
+
+
+async def test_it_fills_a_gap_in_live_events_from_the_database(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    # Two replies stored, but only the later one's event arrives (the other was
+    # overtaken on its way from another process).
+    first = await database_sync_to_async(Message.objects.create)(
+        conversation=live_chat.conversation, seq=2, sender_kind="agent", text="a", channel="webchat"
+    )
+    second = await database_sync_to_async(Message.objects.create)(
+        conversation=live_chat.conversation, seq=3, sender_kind="agent", text="b", channel="webchat"
+    )
+    payload = {
+        "conversation": str(live_chat.conversation.public_id),
+        "message": {"seq": second.seq, "text": "b"},
+    }
+    await get_channel_layer().group_send(
+        citizen_group(live_chat.conversation), events.channel_message("message.new", payload)
+    )
+    received = await frames_until_quiet(ws)
+    assert [f["message"]["seq"] for f in received] == [first.seq, second.seq]
+
+
+async def test_it_ignores_events_for_another_conversation(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await get_channel_layer().group_send(
+        citizen_group(live_chat.conversation),
+        events.channel_message("conversation.state", {"conversation": "other", "state": "closed"}),
+    )
+    assert await ws.receive_nothing(timeout=0.3)
+
+
+@pytest.mark.parametrize(
+    ("event", "payload", "frame"),
+    [
+        (
+            "conversation.state",
+            {"state": "assigned"},
+            {"type": "state", "state": "assigned"},
+        ),
+        (
+            "queue.position",
+            {"position": 3, "estimated_wait_seconds": 120},
+            {"type": "queue", "position": 3, "estimated_wait_seconds": 120},
+        ),
+        (
+            "typing",
+            {"sender_kind": "agent", "active": True},
+            {"type": "typing", "sender": "agent", "active": True},
+        ),
+        (
+            "message.receipt",
+            {"seq": 2, "status": "read"},
+            {"type": "receipt", "seq": 2, "status": "read"},
+        ),
+    ],
+)
+async def test_it_forwards_conversation_events_as_frames(
+    ws: WebsocketCommunicator,
+    live_chat: Chat,
+    event: str,
+    payload: dict[str, Any],
+    frame: dict[str, Any],
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    full = {"conversation": str(live_chat.conversation.public_id), **payload}
+    events.validate(event, full)
+    await get_channel_layer().group_send(
+        citizen_group(live_chat.conversation), events.channel_message(event, full)
+    )
+    assert await ws.receive_json_from() == frame
+
+
+async def test_it_does_not_echo_the_citizens_own_typing(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    full = {"conversation": str(live_chat.conversation.public_id), "sender_kind": "citizen"}
+    await get_channel_layer().group_send(
+        citizen_group(live_chat.conversation),
+        events.channel_message("typing", {**full, "active": True}),
+    )
+    assert await ws.receive_nothing(timeout=0.3)
+
+
+# ---- typing, receipts, end, rating, transcript --------------------------------------
+
+
+async def test_it_tells_the_agents_the_citizen_is_typing(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    channel = await listen(staff_group(live_chat.conversation))
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "typing", "active": True})
+    event = await next_event(channel)
+    assert (event["event"], event["payload"]["sender_kind"], event["payload"]["active"]) == (
+        "typing",
+        "citizen",
+        True,
+    )
+
+
+async def test_it_records_a_read_receipt_and_tells_the_agents(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    reply = await database_sync_to_async(agent_reply)(live_chat, "hello")
+    channel = await listen(staff_group(live_chat.conversation))
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "receipt", "seq": reply.seq, "status": "read"})
+    event = await next_event(channel)
+    assert event["event"] == "message.receipt"
+    assert (event["payload"]["seq"], event["payload"]["status"]) == (reply.seq, "read")
+    await database_sync_to_async(reply.refresh_from_db)()
+    assert reply.read_at is not None and reply.delivered_at is not None
+
+
+async def test_it_ends_the_chat_for_the_citizen(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "end"})
+    received = await frames_until_quiet(ws)
+    assert {"type": "ended"} in received
+    assert {"type": "state", "state": "closed"} in received
+    closed = [f for f in received if f["type"] == "message"]
+    assert closed[0]["message"]["event"] == "closed"
+    conversation = await database_sync_to_async(Conversation.objects.get)(
+        pk=live_chat.conversation.pk
+    )
+    assert conversation.state == "closed"
+
+
+async def test_it_records_the_rating_after_the_chat(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await ws.send_json_to({"type": "end"})
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "rate", "rating": 5, "comment": "شكراً"})
+    assert await ws.receive_json_from() == {"type": "rated", "rating": 5}
+    conversation = await database_sync_to_async(Conversation.objects.get)(
+        pk=live_chat.conversation.pk
+    )
+    assert (conversation.rating, conversation.rating_comment) == (5, "شكراً")
+
+
+async def test_it_refuses_a_rating_while_the_chat_is_open(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "rate", "rating": 4})
+    assert (await ws.receive_json_from())["code"] == "not_closed"
+
+
+async def test_it_refuses_a_rating_out_of_range(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "rate", "rating": 6})
+    error = await ws.receive_json_from()
+    assert (error["code"], error["field"]) == ("invalid_frame", "rating")
+
+
+async def test_it_mails_the_transcript_on_request(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await database_sync_to_async(agent_reply)(live_chat, "Your pothole is reported.")
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "transcript", "email": "said@example.org"})
+    assert await ws.receive_json_from() == {"type": "transcript_sent"}
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["said@example.org"]
+    assert "Your pothole is reported." in mail.outbox[0].body
+
+
+async def test_it_refuses_a_transcript_to_a_bad_address(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "transcript", "email": "not an address"})
+    assert (await ws.receive_json_from())["code"] == "invalid_email"
+    assert mail.outbox == []
+
+
+# ---- malformed frames: an error frame each, and the connection survives -------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("{not json", "invalid_json"),
+        ("[1, 2]", "invalid_frame"),
+        ('{"type": "shout"}', "unknown_type"),
+        ('{"no_type": 1}', "unknown_type"),
+        ('{"type": "typing"}', "invalid_frame"),
+        ('{"type": "typing", "active": "yes"}', "invalid_frame"),
+        ('{"type": "ping", "extra": 1}', "invalid_frame"),
+        ('{"type": "message", "client_msg_id": "has space", "text": "x"}', "invalid_frame"),
+        ('{"type": "receipt", "seq": 1, "status": "seen"}', "invalid_frame"),
+        ('{"type": "hello", "token": 5}', "invalid_frame"),
+    ],
+)
+async def test_it_answers_a_malformed_frame_with_an_error(
+    ws: WebsocketCommunicator, raw: str, code: str
+) -> None:
+    await ws.send_to(text_data=raw)
+    assert (await ws.receive_json_from())["code"] == code
+    await still_alive(ws)
+
+
+async def test_it_refuses_an_oversized_frame(ws: WebsocketCommunicator) -> None:
+    await ws.send_to(text_data=json.dumps({"type": "ping", "pad": "x" * frames.MAX_FRAME_CHARS}))
+    assert (await ws.receive_json_from())["code"] == "frame_too_large"
+    await still_alive(ws)
+
+
+async def test_it_refuses_binary_frames(ws: WebsocketCommunicator) -> None:
+    await ws.send_to(bytes_data=b"\x00\x01")
+    assert (await ws.receive_json_from())["code"] == "binary_not_supported"
+    await still_alive(ws)
+
+
+# ---- rate limits and origin -----------------------------------------------------------
+
+
+async def test_it_slows_down_a_connection_that_floods(ws: WebsocketCommunicator) -> None:
+    for _ in range(consumers.CONNECTION_FRAMES):
+        await ws.send_json_to({"type": "ping"})
+        assert await ws.receive_json_from() == {"type": "pong"}
+    await ws.send_json_to({"type": "ping"})
+    assert (await ws.receive_json_from())["code"] == "rate_limited"
+
+
+async def test_it_limits_messages_per_address_across_connections(live_chat: Chat) -> None:
+    limit = consumers.MESSAGE_LIMIT.count
+    sent = 0
+    errors: list[str] = []
+    while sent <= limit:
+        communicator = socket(address="10.9.8.7")
+        await communicator.connect()
+        try:
+            await hello(communicator, live_chat)
+            await frames_until_quiet(communicator)
+            for _ in range(min(consumers.CONNECTION_FRAMES - 2, limit + 1 - sent)):
+                await communicator.send_json_to(
+                    {"type": "message", "client_msg_id": f"m{sent}", "text": "x"}
+                )
+                sent += 1
+            for frame in await frames_until_quiet(communicator):
+                if frame["type"] == "error":
+                    errors.append(frame["code"])
+        finally:
+            await communicator.disconnect()
+    assert errors == ["rate_limited"]
+
+
+async def test_it_refuses_too_many_connections_from_one_address() -> None:
+    opened = []
+    try:
+        for _ in range(consumers.CONNECT_LIMIT.count):
+            communicator = socket(address="10.1.2.3")
+            assert (await communicator.connect())[0]
+            opened.append(communicator)
+        extra = socket(address="10.1.2.3")
+        await extra.connect()
+        opened.append(extra)
+        assert (await extra.receive_json_from())["code"] == "rate_limited"
+        close = await extra.receive_output()
+        assert (close["type"], close["code"]) == ("websocket.close", consumers.CLOSE_RATE_LIMITED)
+    finally:
+        for communicator in opened:
+            await communicator.disconnect()
+
+
+async def test_it_refuses_a_socket_from_a_foreign_origin() -> None:
+    communicator = socket(origin=(b"origin", b"https://evil.example"))
+    connected, _ = await communicator.connect()
+    assert not connected
+    await communicator.disconnect()

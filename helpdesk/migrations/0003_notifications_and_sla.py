@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0001_initial'),
+        ('helpdesk', '0002_organisationsettings_fallback_category'),
     ]
 
     operations = [

@@ -20,7 +20,8 @@ from helpdesk.services.notifications import (
 from tests.factories import Org, make_contact, make_ticket
 from tests.notify.fake_gateway import FakeSmsGateway
 
-pytestmark = pytest.mark.django_db
+# Real commits: the worker closes and reopens its database connection, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -212,6 +212,7 @@ def test_it_shows_the_reminder_in_the_section_workspace(
     }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_runs_one_scheduler_round_from_the_command_line(one_day_sla: Org) -> None:
     ticket = _with_the_section(one_day_sla, registered=timezone.now() - datetime.timedelta(days=30))
     out = StringIO()

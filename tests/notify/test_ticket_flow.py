@@ -157,6 +157,7 @@ def webchat() -> Iterator[_ReachableChat]:
         adapters._adapters.pop("webchat", None)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_answers_in_the_citizens_chat_when_they_prefer_it(
     org: Org, webchat: _ReachableChat, run_worker: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -185,6 +186,7 @@ def test_it_uses_sms_when_the_citizens_chat_is_closed(org: Org, webchat: _Reacha
     assert registered.channel == "sms"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_delivers_the_whole_flow_to_the_demo_outbox(
     org: Org,
     outbox: Path,

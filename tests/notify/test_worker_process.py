@@ -1,7 +1,8 @@
 """A real ``db_worker`` process killed in the middle of a send, then restarted.
 
 Black-box: the worker, the scheduler and the set-up run as ``manage.py``
-subprocesses against their own file-based SQLite database; the fake gateway
+subprocesses against a database of their own (a SQLite file, and a fresh
+PostgreSQL database when the suite runs on PostgreSQL); the fake gateway
 (in this process, on a real socket) holds the first message without answering
 while the worker is killed with SIGKILL. After the scheduler's sweep and a
 restart, the message must be delivered — and the gateway must have delivered
@@ -16,7 +17,11 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tests.notify.fake_gateway import FakeSmsGateway, running_gateway
 
@@ -38,10 +43,39 @@ print(json.dumps(list(Notification.objects.values("status", "attempts", "channel
 """
 
 
-def _env(tmp_path: Path, gateway: FakeSmsGateway) -> dict[str, str]:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of its own: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'worker.sqlite3'}"
+        return
+    import psycopg
+    from django.db import connection
+
+    params = connection.settings_dict
+    name = f"nidaa_worker_{uuid.uuid4().hex[:10]}"
+    admin = {
+        "host": params["HOST"] or "127.0.0.1",
+        "port": params["PORT"] or 5432,
+        "user": params["USER"],
+        "password": params["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
+    try:
+        yield f"postgres://{params['USER']}{password}@{admin['host']}:{admin['port']}/{name}"
+    finally:
+        with psycopg.connect(**admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _env(database_url: str, tmp_path: Path, gateway: FakeSmsGateway) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "test",
         "DEBUG": "0",
         "NIDAA_VAR_DIR": str(tmp_path / "var"),
@@ -97,10 +131,12 @@ def _worker(env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
     )
 
 
-def test_it_delivers_exactly_once_when_the_worker_is_killed_mid_send(tmp_path: Path) -> None:
+def test_it_delivers_exactly_once_when_the_worker_is_killed_mid_send(
+    database_url: str, tmp_path: Path
+) -> None:
     with running_gateway() as gateway:
         gateway.hold_first_seconds = 60
-        env = _env(tmp_path, gateway)
+        env = _env(database_url, tmp_path, gateway)
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "shell", "-v", "0", "-c", SEED)
 
@@ -132,10 +168,12 @@ def test_it_delivers_exactly_once_when_the_worker_is_killed_mid_send(tmp_path: P
         assert final["provider_message_id"] == next(iter(gateway.delivered))
 
 
-def test_it_sends_once_when_the_original_task_and_the_sweep_both_run(tmp_path: Path) -> None:
+def test_it_sends_once_when_the_original_task_and_the_sweep_both_run(
+    database_url: str, tmp_path: Path
+) -> None:
     """A worker died after taking the message, before any request; its task is still queued."""
     with running_gateway() as gateway:
-        env = _env(tmp_path, gateway)
+        env = _env(database_url, tmp_path, gateway)
         _manage(env, "migrate", "--no-input", "-v", "0")
         _manage(env, "shell", "-v", "0", "-c", SEED)
         claim = (

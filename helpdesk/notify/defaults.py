@@ -24,8 +24,8 @@ DEFAULTS: dict[str, dict[str, Words]] = {
     "ticket_registered": {
         "ar": {
             "sms": (
-                "بلدية مسقط: تم تسجيل بلاغكم رقم {{ reference }} ({{ category }}). "
-                "للمتابعة: {{ status_url }} أو اتصلوا على 1111."
+                "بلدية مسقط: تم تسجيل بلاغكم رقم {{ reference }}. "
+                "للمتابعة: {{ status_url }} أو 1111."
             ),
             "subject": "تسجيل بلاغكم رقم {{ reference }}",
             "email": (
@@ -38,8 +38,8 @@ DEFAULTS: dict[str, dict[str, Words]] = {
         },
         "en": {
             "sms": (
-                "Muscat Municipality: your report {{ reference }} ({{ category }}) is "
-                "registered. Follow it at {{ status_url }} or call 1111."
+                "Muscat Municipality: your report {{ reference }} is registered. "
+                "Follow it at {{ status_url }} or call 1111."
             ),
             "subject": "Your report {{ reference }} is registered",
             "email": (
@@ -55,8 +55,8 @@ DEFAULTS: dict[str, dict[str, Words]] = {
     "forwarded_to_section": {
         "ar": {
             "sms": (
-                "بلدية مسقط: أحيل بلاغكم رقم {{ reference }} إلى {{ section }} "
-                "({{ directorate }}) لمعالجته، وسنبلغكم عند حله."
+                "بلدية مسقط: أحيل بلاغكم {{ reference }} إلى {{ section }} "
+                "({{ directorate }}) وسنبلغكم عند حله."
             ),
             "subject": "إحالة بلاغكم رقم {{ reference }} إلى الجهة المختصة",
             "email": (
@@ -212,7 +212,7 @@ DEFAULTS: dict[str, dict[str, Words]] = {
             ),
         },
         "en": {
-            "sms": "Nidaa: reminder – ticket {{ reference }} at {{ section }} is due {{ due }}.",
+            "sms": "Nidaa: reminder - ticket {{ reference }} at {{ section }} is due {{ due }}.",
             "subject": "Reminder: ticket {{ reference }} is due {{ due }}",
             "email": (
                 "Reminder from Nidaa:\n\n"
@@ -233,7 +233,7 @@ DEFAULTS: dict[str, dict[str, Words]] = {
             ),
         },
         "en": {
-            "sms": "Nidaa: escalation – ticket {{ reference }} at {{ section }} passed {{ due }}.",
+            "sms": "Nidaa: escalation - ticket {{ reference }} at {{ section }} passed {{ due }}.",
             "subject": "Escalation: ticket {{ reference }} is overdue",
             "email": (
                 "Escalation from Nidaa:\n\n"

@@ -12,6 +12,7 @@ from django.test import Client
 from helpdesk.models import Notification, NotificationEvent, NotificationTemplate
 from helpdesk.notify.defaults import DEFAULTS
 from helpdesk.notify.rendering import render
+from helpdesk.notify.segments import GSM7, sms_size
 from helpdesk.services.notifications import notification_templates_seed
 from tests.factories import Org, make_contact, make_ticket
 
@@ -93,3 +94,18 @@ def test_it_lists_notifications_for_administrators(client: Client, org: Org) -> 
     notification = Notification.objects.get()
     page = client.get(f"/admin/helpdesk/notification/{notification.pk}/change/")
     assert notification.recipient in page.content.decode()
+
+
+def test_it_keeps_every_english_sms_in_gsm7(org: Org) -> None:
+    """One stray typographic dash would double what an English SMS costs."""
+    ticket = make_ticket(org, category=org.water)
+    ticket.partner = org.haya
+    for event in NotificationEvent.values:
+        rendered = render(event, channel="sms", language="en", ticket=ticket, note="Fixed.")
+        assert sms_size(rendered.body).encoding == GSM7, event
+
+
+def test_it_fits_the_arabic_registration_sms_in_two_parts(org: Org) -> None:
+    ticket = make_ticket(org)
+    rendered = render("ticket_registered", channel="sms", language="ar", ticket=ticket)
+    assert sms_size(rendered.body).parts <= 2

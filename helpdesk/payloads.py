@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpdesk.attachments import attachment_url
 from helpdesk.models import Attachment, Conversation, Message, Ticket
 
 
 def attachment_payload(attachment: Attachment) -> dict[str, Any]:
     return {
         "id": str(attachment.public_id),
-        "url": attachment.file.url if attachment.file else attachment.external_url,
+        "url": attachment_url(attachment) if attachment.file else attachment.external_url,
         "content_type": attachment.content_type,
         "size": attachment.size,
         "width": attachment.width,

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,9 +17,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
+    path("files/<str:token>", views.attachment, name="attachment"),
     path("notify/", include("helpdesk.notify.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from helpdesk import selectors
+from helpdesk.attachments import attachment_from_token
 from helpdesk.models import Role, TicketStatus
 from helpdesk.roles import Actor, role_of
 
@@ -59,6 +60,24 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "role_label": Role(role).label,
         },
     )
+
+
+@require_GET
+def attachment(request: HttpRequest, token: str) -> FileResponse:
+    """Serve an attachment to whoever holds its signed link (see ``helpdesk.attachments``)."""
+    found = attachment_from_token(token)
+    if found is None or not found.file:
+        raise Http404
+    is_image = found.content_type.startswith("image/")
+    response = FileResponse(
+        found.file.open("rb"),
+        content_type=found.content_type,
+        as_attachment=not is_image,
+        filename=found.original_name or found.file.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_GET

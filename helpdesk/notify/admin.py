@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.template import Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -68,8 +70,31 @@ class NotificationAdmin(admin.ModelAdmin):
         )
 
 
+class NotificationTemplateForm(forms.ModelForm):
+    class Meta:
+        model = NotificationTemplate
+        fields = ["event_key", "channel", "language", "subject", "body"]
+
+    def _compiled(self, field: str) -> str:
+        text = str(self.cleaned_data.get(field, ""))
+        try:
+            Template(text)
+        except TemplateSyntaxError as exc:
+            raise forms.ValidationError(
+                _("This template has an error: %(error)s"), params={"error": exc}
+            ) from None
+        return text
+
+    def clean_subject(self) -> str:
+        return self._compiled("subject")
+
+    def clean_body(self) -> str:
+        return self._compiled("body")
+
+
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(admin.ModelAdmin):
+    form = NotificationTemplateForm
     list_display = ["event_key", "channel", "language", "subject", "updated_at"]
     list_filter = ["event_key", "channel", "language"]
     search_fields = ["subject", "body"]

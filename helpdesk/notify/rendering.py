@@ -7,17 +7,20 @@ Administrators' ``NotificationTemplate`` rows win; the built-in texts of
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 
 from helpdesk.models import NotificationTemplate, Ticket
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.defaults import DEFAULTS
+
+logger = logging.getLogger(__name__)
 
 # Every variable a template may use (shown to administrators in the admin).
 VARIABLES = (
@@ -95,7 +98,7 @@ def ticket_context(ticket: Ticket, *, language: str, note: str = "") -> dict[str
         }
 
 
-def _words(event_key: str, channel: str, language: str) -> tuple[str, str]:
+def _edited_words(event_key: str, channel: str, language: str) -> tuple[str, str] | None:
     for candidate in (channel, _FALLBACK_CHANNEL.get(channel)):
         if candidate is None:
             continue
@@ -104,20 +107,34 @@ def _words(event_key: str, channel: str, language: str) -> tuple[str, str]:
         ).first()
         if row is not None:
             return row.subject, row.body
+    return None
+
+
+def _built_in_words(event_key: str, channel: str, language: str) -> tuple[str, str]:
     words = DEFAULTS[event_key][language]
-    if channel in _LONG_FORM:
-        return words["subject"], words["email"]
-    return words["subject"], words["sms"]
+    return words["subject"], words["email"] if channel in _LONG_FORM else words["sms"]
+
+
+def _fill(words: tuple[str, str], context: Context) -> Rendered:
+    subject, body = words
+    return Rendered(
+        subject=" ".join(Template(subject).render(context).split()),
+        body=Template(body).render(context).strip(),
+    )
 
 
 def _render_one(event_key: str, channel: str, language: str, variables: dict[str, str]) -> Rendered:
-    subject, body = _words(event_key, channel, language)
     context = Context(variables, autoescape=False)
     with translation.override(language):
-        return Rendered(
-            subject=" ".join(Template(subject).render(context).split()),
-            body=Template(body).render(context).strip(),
-        )
+        edited = _edited_words(event_key, channel, language)
+        if edited is not None:
+            try:
+                return _fill(edited, context)
+            except TemplateSyntaxError:
+                # The admin form refuses broken templates; a row broken some other way
+                # must still not stop a ticket from being registered.
+                logger.exception("Notification template %s/%s/%s", event_key, channel, language)
+        return _fill(_built_in_words(event_key, channel, language), context)
 
 
 def render(

@@ -109,3 +109,30 @@ def test_it_fits_the_arabic_registration_sms_in_two_parts(org: Org) -> None:
     ticket = make_ticket(org)
     rendered = render("ticket_registered", channel="sms", language="ar", ticket=ticket)
     assert sms_size(rendered.body).parts <= 2
+
+
+def test_it_refuses_a_broken_template_in_the_admin(client: Client) -> None:
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/helpdesk/notificationtemplate/add/",
+        {
+            "event_key": "closed",
+            "channel": "sms",
+            "language": "en",
+            "subject": "",
+            "body": "Closed {% if %}",
+        },
+    )
+    assert response.status_code == 200
+    assert "This template has an error" in response.content.decode()
+    assert not NotificationTemplate.objects.exists()
+
+
+def test_it_falls_back_to_the_built_in_words_when_a_stored_template_is_broken(org: Org) -> None:
+    NotificationTemplate.objects.create(
+        event_key="ticket_registered", channel="sms", language="en", body="{% if %}"
+    )
+    ticket = make_ticket(org, contact=make_contact(language="en"))
+    notification = Notification.objects.get(ticket=ticket)
+    assert notification.body.startswith(f"Muscat Municipality: your report {ticket.reference}")

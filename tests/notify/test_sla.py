@@ -20,6 +20,7 @@ from helpdesk.models import (
     Priority,
     Role,
     SLAAlert,
+    SLAPolicy,
     SLATarget,
     Ticket,
     TicketEvent,
@@ -238,3 +239,11 @@ def test_it_shows_an_agent_no_sla_alerts(client: Any, one_day_sla: Org) -> None:
     client.force_login(make_staff(Role.AGENT))
     page = client.get("/workspace/").content.decode()
     assert 'id="alerts-title"' not in page
+
+
+def test_it_holds_demo_urgent_tickets_to_the_urgent_policy() -> None:
+    call_command("demo_setup", stdout=StringIO())
+    standard = SLAPolicy.objects.get(code="standard")
+    urgent = SLAPolicy.objects.get(code="urgent")
+    target = SLATarget.objects.get(policy=standard, priority=Priority.URGENT)
+    assert target.resolution_minutes == urgent.resolution_minutes < standard.resolution_minutes

@@ -6,3 +6,9 @@ class BotsConfig(AppConfig):
     name = "bots"
     verbose_name = _("Self-service assistant")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bots.handler import ASSISTANT
+        from helpdesk.adapters import register_handler
+
+        register_handler(ASSISTANT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import (
@@ -18,6 +19,7 @@ from helpdesk.models import (
     Message,
     OrganisationSettings,
     Partner,
+    PartnerApiToken,
     Section,
     Skill,
     SLAPolicy,
@@ -186,6 +188,18 @@ class StaffUserAdmin(UserAdmin):
     def profile_role(self, obj: object) -> str:
         profile = getattr(obj, "profile", None)
         return profile.get_role_display() if profile else "—"
+
+
+@admin.register(PartnerApiToken)
+class PartnerApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with ``manage.py partner_token`` (shown once); here they are revoked."""
+
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 # The notification outbox, its templates and inbound SMS (registered on import).

@@ -8,6 +8,7 @@ on Sunday, not on Friday.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -38,6 +39,14 @@ class Calendar:
             holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
             tz=ZoneInfo(settings.TIME_ZONE),
         )
+
+    @classmethod
+    def load_live_chat(cls) -> Calendar:
+        """The organisation's working days at the live chat's own opening hours."""
+        from helpdesk.models import OrganisationSettings
+
+        org = OrganisationSettings.load()
+        return dataclasses.replace(cls.load(), start=org.chat_opens, end=org.chat_closes)
 
     @classmethod
     def of(

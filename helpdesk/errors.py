@@ -37,3 +37,9 @@ class NotFound(DomainError):
 
 class InvalidInput(DomainError):
     code = "invalid_input"
+
+
+class RateLimited(DomainError):
+    """Too many attempts from one address (or at one reference); try again later."""
+
+    code = "rate_limited"

@@ -86,3 +86,33 @@ def ticket_public_payload(ticket: Ticket) -> dict[str, Any]:
             if event.is_public
         ],
     }
+
+
+def ticket_staff_payload(ticket: Ticket) -> dict[str, Any]:
+    """A ticket as staff and the partner it was forwarded to see it (REST API)."""
+    return {
+        "id": ticket.pk,
+        "reference": ticket.reference,
+        "status": ticket.status,
+        "status_label": str(ticket.get_status_display()),
+        "channel": ticket.channel,
+        "priority": ticket.priority,
+        "category": ticket.category.code,
+        "directorate": ticket.section.directorate.code,
+        "section": ticket.section.code,
+        "partner": ticket.partner.code if ticket.partner else None,
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "address": ticket.address,
+        "location": (
+            {"lat": float(ticket.latitude), "lng": float(ticket.longitude)}
+            if ticket.latitude is not None and ticket.longitude is not None
+            else None
+        ),
+        "contact": {"name": ticket.contact.name, "phone": ticket.contact.phone},
+        "created_at": ticket.created_at.isoformat(),
+        "updated_at": ticket.updated_at.isoformat(),
+        "resolution_due": ticket.resolution_due.isoformat() if ticket.resolution_due else None,
+        "resolved_at": ticket.resolved_at.isoformat() if ticket.resolved_at else None,
+        "closed_at": ticket.closed_at.isoformat() if ticket.closed_at else None,
+    }

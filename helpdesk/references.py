@@ -12,8 +12,12 @@ from django.conf import settings
 
 from helpdesk.phones import to_ascii_digits
 
+# Separators as phones type them: hyphen, the dashes keyboards substitute for it
+# (‐ ‑ ‒ – — ―), tatweel on Arabic keyboards, the Arabic decimal and thousands
+# separators, slash, dot, underscore, space.
+_SEP = r"[-_/.\s\u2010-\u2015\u0640\u066b\u066c]"
 _PATTERN = re.compile(
-    r"(?:(?P<prefix>[A-Za-z]{2,5})\s*[-_/.\s]?\s*)?(?P<year>20\d{2})\s*[-_/.\s]?\s*(?P<number>\d{1,6})(?!\d)"
+    rf"(?:(?P<prefix>[A-Za-z]{{2,5}})\s*{_SEP}?\s*)?(?P<year>20\d{{2}})\s*{_SEP}?\s*(?P<number>\d{{1,6}})(?!\d)"
 )
 
 

@@ -185,6 +185,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Nidaa 1111 <nidaa@mm.gov.om.
 NIDAA_REFERENCE_PREFIX = env_str("NIDAA_REFERENCE_PREFIX", "MCT")
 NIDAA_PUBLIC_URL = env_str("NIDAA_PUBLIC_URL", "http://127.0.0.1:8000")
 NIDAA_DEFAULT_PHONE_REGION = env_str("NIDAA_DEFAULT_PHONE_REGION", "OM")
+# The public report form refuses submissions faster than a person can type (spam bots).
+NIDAA_PORTAL_MIN_SECONDS = env_int("NIDAA_PORTAL_MIN_SECONDS", 3, minimum=0)
 
 # Notifications and SLA follow-up (helpdesk/notify, docs/notifications.md)
 NIDAA_OUTBOX_DIR = Path(env_str("NIDAA_OUTBOX_DIR", str(VAR_DIR / "outbox")))

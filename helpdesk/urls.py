@@ -19,5 +19,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:token>", views.attachment, name="attachment"),
     path("notify/", include("helpdesk.notify.urls")),
+    path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
 ]

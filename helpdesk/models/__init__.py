@@ -1,5 +1,6 @@
 """The core domain of Nidaa: organisation, people and work."""
 
+from helpdesk.models.access import PartnerApiToken
 from helpdesk.models.notifications import (
     InboundSms,
     Notification,
@@ -57,6 +58,7 @@ __all__ = [
     "NotificationTemplate",
     "OrganisationSettings",
     "Partner",
+    "PartnerApiToken",
     "Presence",
     "Priority",
     "Role",

@@ -91,7 +91,7 @@ def ticket_context(ticket: Ticket, *, language: str, note: str = "") -> dict[str
             "address": ticket.address,
             "citizen_name": ticket.contact.name,
             "citizen_phone": ticket.contact.phone,
-            "status_url": _url("ticket_status", [], "/"),
+            "status_url": _url("public_status", [], "/"),
             "ticket_url": _url(
                 "ticket_detail", [ticket.pk], f"/admin/helpdesk/ticket/{ticket.pk}/change/"
             ),

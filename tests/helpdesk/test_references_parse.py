@@ -17,6 +17,10 @@ from tests.factories import Org, make_contact, make_ticket
         "٢٠٢٦-١٢٣",
         "MCT2026000123",
         "رقم البلاغ 2026-123",
+        "MCT–2026–000123",  # en dash, as phones auto-correct a hyphen
+        "MCT—2026—123",  # em dash
+        "٢٠٢٦ـ١٢٣",  # tatweel typed as a dash on an Arabic keyboard
+        "٢٠٢٦٫١٢٣",  # Arabic decimal separator
     ],
 )
 def test_it_understands_common_ways_of_typing_a_reference(typed: str) -> None:

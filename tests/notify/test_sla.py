@@ -247,3 +247,12 @@ def test_it_holds_demo_urgent_tickets_to_the_urgent_policy() -> None:
     urgent = SLAPolicy.objects.get(code="urgent")
     target = SLATarget.objects.get(policy=standard, priority=Priority.URGENT)
     assert target.resolution_minutes == urgent.resolution_minutes < standard.resolution_minutes
+
+
+def test_it_lists_the_reminder_on_the_section_page(client: Any, one_day_sla: Org) -> None:
+    ticket = _with_the_section(one_day_sla, registered=at(SUN, 7, 30))
+    sla_scan(now=at(SUN, 13))
+    client.force_login(make_staff(Role.SECTION_STAFF, sections=[one_day_sla.potholes]))
+    page = client.get("/section/").content.decode()
+    start = page.index('id="alerts-title"')
+    assert ticket.reference in page[start : page.index("</section>", start)]

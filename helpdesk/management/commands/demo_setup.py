@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -157,6 +159,9 @@ class Command(BaseCommand):
                 ),
                 languages=spec.get("languages", ["ar", "en"]),
             )
+        if apps.is_installed("bots"):
+            # The assistant's demo articles and channel settings (the core does not import bots).
+            call_command("assistant_seed", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation ready: {len(demo_data.DIRECTORATES)} directorates, "

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0002_organisationsettings_fallback_category'),
+        ('helpdesk', '0003_partner_api_token'),
     ]
 
     operations = [

@@ -1,0 +1,17 @@
+"""The assistant as the core sees it: a ``ConversationHandler`` (see helpdesk.adapters)."""
+
+from __future__ import annotations
+
+from bots.flow import assistant_handle, assistant_wants
+from helpdesk.models import Conversation, Message
+
+
+class Assistant:
+    def wants(self, conversation: Conversation) -> bool:
+        return assistant_wants(conversation)
+
+    def handle(self, message: Message) -> None:
+        assistant_handle(message)
+
+
+ASSISTANT = Assistant()

@@ -1,0 +1,127 @@
+"""Public pages, no login: the report form and the status look-up."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from helpdesk import ratelimit
+from helpdesk.errors import DomainError, RateLimited
+from helpdesk.forms_tickets import PortalReportForm, StatusLookupForm, portal_form_token
+from helpdesk.models import TicketStatus
+from helpdesk.public_status import not_found_message, public_status_check
+from helpdesk.services.intake import portal_report_submit
+from helpdesk.views_tickets import photos_from_uploads
+
+PORTAL_PER_ADDRESS = ratelimit.Limit("portal-address", count=5, seconds=3600)
+_SUBMITTED_KEY = "nidaa_portal_submitted"
+
+
+def client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the peer Daphne saw; behind a proxy run Daphne with
+    # --proxy-headers so that it is the citizen's address.
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The municipality's online report form (also what the app posts)."""
+    form = PortalReportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif form.looks_automated():
+            form.add_error(None, _("The form could not be accepted. Please reload and try again."))
+            status = 400
+        elif not ratelimit.hit(PORTAL_PER_ADDRESS, client_address(request)):
+            form.add_error(
+                None,
+                RateLimited(
+                    _("Too many reports from this connection. Please try again later.")
+                ).message,
+            )
+            status = 429
+        else:
+            data = form.cleaned_data
+            try:
+                photos = photos_from_uploads([data["photo"]] if data["photo"] else [])
+                ticket = portal_report_submit(
+                    category=data["category"],
+                    description=data["description"],
+                    phone=data["phone"],
+                    name=data["name"],
+                    address=data["address"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    photo=photos[0] if photos else None,
+                    language=(get_language() or "ar")[:2],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                request.session[_SUBMITTED_KEY] = ticket.reference
+                return redirect("report_thanks")
+    return render(
+        request,
+        "public/report.html",
+        {
+            "form": form,
+            "issued": portal_form_token(),
+            "location_texts": {
+                "finding": _("Finding your location…"),
+                "found": _("Location added: %s"),
+                "failed": _("Your location could not be read. Type an address or landmark."),
+            },
+        },
+        status=status,
+    )
+
+
+def report_thanks(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(_SUBMITTED_KEY)
+    if not reference:
+        return redirect("report")
+    return render(request, "public/report_thanks.html", {"reference": reference})
+
+
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    """Reference + last four digits → status and public timeline, or one plain answer."""
+    form = StatusLookupForm(
+        request.POST or None, initial={"reference": request.GET.get("reference", "")[:40]}
+    )
+    context: dict[str, object] = {"form": form}
+    code = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            payload = public_status_check(
+                reference=form.cleaned_data["reference"],
+                phone_last_digits=form.cleaned_data["digits"],
+                client_address=client_address(request),
+            )
+        except RateLimited as exc:
+            context["refusal"] = exc.message
+            code = 429
+        else:
+            if payload is None:
+                context["not_found"] = not_found_message()
+            else:
+                context["result"] = payload
+                context["timeline"] = [
+                    {
+                        **entry,
+                        "at": datetime.datetime.fromisoformat(entry["at"]),
+                        "status_label": TicketStatus(entry["status"]).label
+                        if entry["status"]
+                        else "",
+                    }
+                    for entry in payload["timeline"]
+                ]
+    return render(request, "public/status.html", context, status=code)

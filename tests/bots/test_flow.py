@@ -1,0 +1,354 @@
+"""Scripted conversations in Arabic and English, through ``conversation_receive``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bots.flow import STATUS_PER_CONVERSATION
+from bots.models import ActiveHours, BotChannelSettings, BotSession, Stage
+from helpdesk.models import ConversationState, OrganisationSettings, Ticket
+from tests.bots.conftest import Chat
+from tests.factories import Org, make_contact, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+NewChat = Callable[..., Chat]
+
+
+# ---- starting ------------------------------------------------------------------------
+
+
+def test_it_greets_in_english_and_shows_the_menu(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("Hello")
+    assert chat.conversation.state == ConversationState.BOT
+    assert "Welcome to Muscat Municipality" in chat.replies()[0]
+    assert "1 — " in chat.last and "0 — " in chat.last
+
+
+def test_it_greets_in_arabic_with_the_channel_greeting(webchat: NewChat) -> None:
+    BotChannelSettings.objects.filter(channel="webchat").update(greeting_ar="حياك الله في نداء")
+    chat = webchat()
+    chat.send("السلام عليكم")
+    assert chat.replies()[0] == "حياك الله في نداء"
+
+
+def test_it_leaves_a_channel_to_humans_when_the_assistant_is_off(webchat: NewChat) -> None:
+    BotChannelSettings.objects.filter(channel="webchat").update(enabled=False)
+    chat = webchat()
+    chat.send("مرحبا")
+    assert chat.conversation.state == ConversationState.QUEUED
+    assert chat.replies() == []
+
+
+def test_it_leaves_a_channel_without_settings_to_humans(facebook: NewChat) -> None:
+    BotChannelSettings.objects.filter(channel="facebook").delete()
+    chat = facebook()
+    chat.send("hello")
+    assert chat.conversation.state == ConversationState.QUEUED
+
+
+def test_it_answers_only_while_the_live_chat_is_closed_when_set_so(webchat: NewChat) -> None:
+    BotChannelSettings.objects.filter(channel="webchat").update(
+        active_hours=ActiveHours.OUTSIDE_HOURS
+    )
+    open_chat = webchat()
+    open_chat.send("مرحبا")
+    assert open_chat.conversation.state == ConversationState.QUEUED
+    org = OrganisationSettings.load()
+    org.chat_opens, org.chat_closes = "00:00", "00:00"  # closed all day
+    org.save()
+    closed_chat = webchat(phone="+96891234568")
+    closed_chat.send("مرحبا")
+    assert closed_chat.conversation.state == ConversationState.BOT
+
+
+def test_it_answers_facebook_messages_with_the_same_flow(facebook: NewChat) -> None:
+    chat = facebook()
+    chat.send("hi")
+    chat.send("2")
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.PROCEDURE_QUESTION
+    )
+
+
+# ---- status look-up ------------------------------------------------------------------
+
+
+def test_it_tells_the_status_when_reference_and_digits_match_in_arabic(
+    webchat: NewChat, org: Org
+) -> None:
+    ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
+    number = int(ticket.reference.rsplit("-", 1)[1])
+    year = ticket.reference.split("-")[1]
+    arabic_digits = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    chat = webchat()
+    chat.send("السلام عليكم")
+    chat.send("١")
+    chat.send(f"رقم البلاغ {year}/{number}".translate(arabic_digits))
+    chat.send("٧٧٦٦")
+    assert ticket.reference in chat.last
+    assert ticket.get_status_display() in chat.last or "Registered" in chat.last
+    assert "Said" not in chat.last and "99887766" not in chat.last
+
+
+def test_it_understands_a_reference_typed_as_free_text_in_english(
+    webchat: NewChat, org: Org
+) -> None:
+    ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
+    chat = webchat(language="en")
+    chat.send(f"what happened to my complaint {ticket.reference.lower().replace('-', ' ')}?")
+    chat.send("7766")
+    assert f"Report {ticket.reference}" in chat.last
+    assert org.pothole.name_en in chat.last
+
+
+def test_it_gives_the_same_answer_for_an_unknown_and_a_mismatched_reference(
+    webchat: NewChat, org: Org
+) -> None:
+    ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
+    unknown = webchat(language="en")
+    unknown.send("status")
+    unknown.send("MCT-2031-004321")
+    unknown.send("7766")
+    mismatched = webchat(language="en", phone="+96891112222")
+    mismatched.send("status")
+    mismatched.send(ticket.reference)
+    mismatched.send("1234")
+    assert unknown.last == mismatched.last
+    assert ticket.reference not in mismatched.last
+
+
+def test_it_stops_answering_status_look_ups_past_the_limit(webchat: NewChat, org: Org) -> None:
+    ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
+    chat = webchat(language="en")
+    for attempt in range(STATUS_PER_CONVERSATION.count):
+        chat.send(ticket.reference)
+        chat.send(f"{attempt:04d}")
+    chat.send(ticket.reference)
+    chat.send("7766")  # the right digits, but too late
+    assert "Too many attempts" in chat.last
+    assert f"Report {ticket.reference}" not in chat.last
+
+
+def test_it_limits_look_ups_of_one_reference_across_conversations(
+    webchat: NewChat, org: Org
+) -> None:
+    ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
+    for attempt in range(5):
+        guesser = webchat(language="en", phone=f"+9689111{attempt:04d}")
+        guesser.send(ticket.reference)
+        guesser.send(f"{attempt:04d}")
+    owner = webchat(language="en", phone="+96899887766")
+    owner.send(ticket.reference)
+    owner.send("7766")
+    assert "Too many attempts" in owner.last
+
+
+def test_it_asks_again_for_a_reference_it_cannot_read(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("1")
+    chat.send("my number is lost")
+    assert "MCT-2026-000123" in chat.last
+    assert chat.conversation.state == ConversationState.BOT
+
+
+# ---- procedures ----------------------------------------------------------------------
+
+
+def test_it_explains_a_procedure_in_arabic_whatever_the_spelling(webchat: NewChat) -> None:
+    chat = webchat()
+    chat.send("مرحبا")
+    chat.send("٢")
+    chat.send("إجراءات رخصـة البناء")
+    answer = chat.replies()[-2]
+    assert answer.startswith("طلب رخصة بناء")
+    assert "المستندات المطلوبة" in answer
+
+
+def test_it_answers_an_english_question_without_the_menu(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("How do I renew my shop licence?")
+    answers = [reply for reply in chat.replies() if "Renewing a shop" in reply]
+    assert answers and "Steps:" in answers[0]
+
+
+def test_it_says_so_when_no_procedure_matches(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("2")
+    chat.send("visa for my cousin")
+    assert "found no procedure" in chat.last
+    assert chat.conversation.state == ConversationState.BOT
+
+
+# ---- guided report -------------------------------------------------------------------
+
+
+def test_it_registers_an_english_report_with_location_and_photo(
+    facebook: NewChat, org: Org
+) -> None:
+    chat = facebook()
+    chat.send("Hi")
+    chat.send("3")
+    chat.send("There is a huge pothole outside my house")
+    assert "1 — Pothole" in chat.last
+    chat.send("1")
+    chat.send(latitude="23.588000", longitude="58.382900")
+    chat.send(photo=True)
+    chat.send("+968 9123 4567")  # a Facebook contact has no phone yet
+    assert "Photos: 1" in chat.last
+    chat.send("1")
+    ticket = Ticket.objects.get()
+    assert ticket.category == org.pothole
+    assert ticket.channel == "facebook"
+    assert ticket.conversation == chat.conversation
+    assert str(ticket.latitude) == "23.588000"
+    assert ticket.attachments.count() == 1
+    assert ticket.contact.phone == "+96891234567"
+    assert ticket.reference in chat.last
+    assert ticket.status == "registered"
+
+
+def test_it_registers_an_arabic_report_with_a_typed_address_and_no_photo(
+    webchat: NewChat, org: Org
+) -> None:
+    chat = webchat()
+    chat.send("الزبالة متكدسة عند البيت من أسبوع")
+    chat.send("نعم")
+    chat.send("الخوير، قرب مسجد السلطان")
+    chat.send("تخطي")
+    chat.send("١")
+    ticket = Ticket.objects.get()
+    assert ticket.category == org.garbage
+    assert ticket.address == "الخوير، قرب مسجد السلطان"
+    assert ticket.attachments.count() == 0
+    assert ticket.reference in chat.last
+
+
+def test_it_takes_a_location_shared_with_the_description(webchat: NewChat, org: Org) -> None:
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send(latitude="23.600000", longitude="58.400000")
+    chat.send("street light broken")
+    chat.send("1")
+    assert "photo" in chat.last  # the location is not asked again
+    chat.send("skip")
+    chat.send("1")
+    assert Ticket.objects.get().category == org.streetlight
+
+
+def test_it_cancels_a_report_when_asked(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send("garbage everywhere")
+    chat.send("cancel")
+    assert Ticket.objects.count() == 0
+    assert "1 — " in chat.last
+
+
+def test_it_asks_again_after_a_wrong_answer_and_goes_on(webchat: NewChat, org: Org) -> None:
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send("garbage not collected")
+    chat.send("7")  # there is no category 7
+    assert "number of the category" in chat.last
+    chat.send("1")
+    assert BotSession.objects.get(conversation=chat.conversation).failures == 0
+    chat.send("Al Khuwair near the mosque")
+    assert chat.conversation.state == ConversationState.BOT
+
+
+# ---- a human at any time -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("موظف", "ar"),
+        ("ابي اكلم موظف لو سمحت", "ar"),
+        ("خدمة العملاء", "ar"),
+        ("agent", "en"),
+        ("I want to talk to a human", "en"),
+        ("0", "en"),
+    ],
+)
+def test_it_hands_over_when_the_citizen_asks_for_a_person(
+    webchat: NewChat, text: str, language: str
+) -> None:
+    chat = webchat(language=language)
+    chat.send("3")
+    chat.send(text)
+    conversation = chat.conversation
+    assert conversation.state == ConversationState.QUEUED
+    queued = conversation.messages.get(event="queued")
+    assert queued.data["reason"] == "assistant:citizen_asked"
+    assert any(text in note for note in chat.notes())
+
+
+def test_it_hands_over_in_the_middle_of_a_report_with_a_summary(webchat: NewChat, org: Org) -> None:
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send("There is a pothole on our street")
+    chat.send("agent please")
+    (note,) = chat.notes()
+    assert "There is a pothole on our street" in note
+    assert org.pothole.name_ar in note  # the summary is in the center's language
+
+
+def test_it_hands_over_after_two_misunderstandings_in_a_row(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("hello")
+    chat.send("blah blah")
+    assert chat.conversation.state == ConversationState.BOT
+    chat.send("qwerty zzz")
+    conversation = chat.conversation
+    assert conversation.state == ConversationState.QUEUED
+    assert conversation.messages.get(event="queued").data["reason"] == ("assistant:not_understood")
+    assert any("qwerty zzz" in note for note in chat.notes())
+
+
+def test_it_hands_over_after_two_failed_procedure_searches_in_arabic(webchat: NewChat) -> None:
+    chat = webchat()
+    chat.send("٢")
+    chat.send("تأشيرة زيارة")
+    chat.send("جواز سفر")
+    assert chat.conversation.state == ConversationState.QUEUED
+    (note,) = chat.notes()
+    assert "تأشيرة زيارة" in note
+
+
+def test_it_does_not_count_a_misunderstanding_once_understood_again(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("hello")
+    chat.send("blah blah")
+    chat.send("2")
+    chat.send("shop licence renewal")
+    chat.send("blah blah")
+    assert chat.conversation.state == ConversationState.BOT
+
+
+def test_it_does_not_take_staff_in_a_long_complaint_as_a_request(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("The restaurant staff do not wash hands and there is garbage all over the kitchen")
+    assert chat.conversation.state == ConversationState.BOT
+
+
+def test_it_stays_silent_once_the_conversation_is_with_staff(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("agent")
+    count = len(chat.replies())
+    chat.send("hello? anyone?")
+    assert len(chat.replies()) == count
+
+
+def test_it_says_when_staff_will_answer_if_handing_over_while_closed(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("hello")
+    org = OrganisationSettings.load()
+    org.chat_opens, org.chat_closes = "00:00", "00:00"
+    org.save()
+    chat.send("agent")
+    assert "a staff member will answer when it opens" in chat.last
+    assert chat.conversation.state == ConversationState.QUEUED

@@ -1,0 +1,200 @@
+"""The public report form and the status page: no login, no personal data, spam-proofed."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from helpdesk.forms_tickets import portal_form_token
+from helpdesk.media import MAX_IMAGE_BYTES
+from helpdesk.models import Attachment, Ticket, TicketStatus
+from helpdesk.public_status import PER_ADDRESS, PER_REFERENCE
+from tests.factories import Org, make_ticket
+from tests.tickets.helpers import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _report(org: Org, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "category": org.pothole.pk,
+        "description": "Big pothole at the roundabout",
+        "address": "Al Khuwair roundabout",
+        "latitude": "23.588000",
+        "longitude": "58.382900",
+        "name": "Salim",
+        "phone": "9123 4567",
+        "website": "",
+        "issued": portal_form_token(issued_at=time.time() - 30),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_registers_a_portal_report_with_photo_and_location(org: Org) -> None:
+    client = Client()
+    photo = SimpleUploadedFile("hole.png", png_bytes(), "image/png")
+    response = client.post("/report/", _report(org, photo=photo))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert (ticket.channel, ticket.status) == ("portal", TicketStatus.REGISTERED)
+    assert (ticket.latitude, ticket.longitude) == (Decimal("23.588000"), Decimal("58.382900"))
+    assert ticket.contact.phone == "+96891234567"
+    stored = Attachment.objects.get(ticket=ticket)
+    assert (stored.purpose, stored.content_type) == ("evidence", "image/jpeg")
+    thanks = client.get(response["Location"])
+    assert ticket.reference in thanks.content.decode()
+
+
+def test_it_takes_a_typed_address_without_coordinates(org: Org) -> None:
+    response = Client().post("/report/", _report(org, latitude="", longitude=""))
+    assert response.status_code == 302
+    assert Ticket.objects.get().address == "Al Khuwair roundabout"
+
+
+def test_it_asks_where_when_there_is_neither_location_nor_address(org: Org) -> None:
+    response = Client().post("/report/", _report(org, latitude="", longitude="", address=""))
+    assert response.status_code == 400
+    assert "address or landmark" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_it_refuses_a_filled_honeypot(org: Org) -> None:
+    response = Client().post("/report/", _report(org, website="http://spam.example"))
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+
+
+def test_it_refuses_a_form_sent_faster_than_a_person_types(org: Org) -> None:
+    response = Client().post("/report/", _report(org, issued=portal_form_token()))
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+
+
+def test_it_refuses_a_forged_form_token(org: Org) -> None:
+    response = Client().post("/report/", _report(org, issued="1700000000"))
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+
+
+def test_it_rate_limits_reports_per_address(org: Org) -> None:
+    client = Client()
+    codes = [client.post("/report/", _report(org)).status_code for _ in range(6)]
+    assert codes == [302] * 5 + [429]
+    assert Ticket.objects.count() == 5
+
+
+def test_it_refuses_a_non_image_photo_and_keeps_nothing(org: Org) -> None:
+    fake = SimpleUploadedFile("hole.png", b"%PDF-1.4 not an image", "image/png")
+    response = Client().post("/report/", _report(org, photo=fake))
+    assert response.status_code == 400
+    assert "not an image we accept" in response.content.decode()
+    assert not Ticket.objects.exists() and not Attachment.objects.exists()
+
+
+def test_it_refuses_an_oversized_photo_and_keeps_nothing(org: Org) -> None:
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * MAX_IMAGE_BYTES, "image/png")
+    response = Client().post("/report/", _report(org, photo=big))
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_it_refuses_an_invalid_mobile_number(org: Org) -> None:
+    response = Client().post("/report/", _report(org, phone="12"))
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
+
+
+def test_it_needs_the_csrf_token_on_the_report_form(org: Org) -> None:
+    response = Client(enforce_csrf_checks=True).post("/report/", _report(org))
+    assert response.status_code == 403
+    assert not Ticket.objects.exists()
+
+
+# ---- status page ----------------------------------------------------------------------
+
+
+def test_it_shows_the_status_and_public_timeline_without_personal_data(org: Org) -> None:
+    ticket = make_ticket(org)
+    page = Client().post("/status/", {"reference": ticket.reference, "digits": "4567"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert ticket.reference in body and 'id="result"' in body
+    assert ticket.contact.phone not in body and ticket.contact.name not in body
+
+
+def test_it_accepts_the_reference_as_citizens_type_it(org: Org) -> None:
+    ticket = make_ticket(org)
+    year, number = ticket.reference.split("-")[1:]
+    page = Client().post("/status/", {"reference": f"{year}/{int(number)}", "digits": "٤٥٦٧"})
+    assert 'id="result"' in page.content.decode()
+
+
+def test_it_answers_unknown_and_mismatched_input_the_same_way(org: Org) -> None:
+    ticket = make_ticket(org)
+    wrong_digits = Client().post("/status/", {"reference": ticket.reference, "digits": "0000"})
+    unknown = Client(REMOTE_ADDR="10.0.0.2").post(
+        "/status/", {"reference": "MCT-2020-999999", "digits": "4567"}
+    )
+
+    def answer(response: object) -> str:
+        found = re.search(
+            r'<p class="error" role="alert" id="not-found">(.*?)</p>', response.content.decode()
+        )  # type: ignore[attr-defined]
+        assert found is not None
+        return found.group(1)
+
+    assert answer(wrong_digits) == answer(unknown)
+    assert wrong_digits.status_code == unknown.status_code == 200
+    assert 'id="result"' not in wrong_digits.content.decode()
+
+
+def test_it_rate_limits_guessing_from_one_address(org: Org) -> None:
+    client = Client()
+    codes = [
+        client.post("/status/", {"reference": f"MCT-2026-{n:06d}", "digits": "1234"}).status_code
+        for n in range(PER_ADDRESS.count + 1)
+    ]
+    assert codes[-1] == 429 and set(codes[:-1]) == {200}
+
+
+def test_it_rate_limits_guessing_one_reference_from_many_addresses(org: Org) -> None:
+    ticket = make_ticket(org)
+    codes = [
+        Client(REMOTE_ADDR=f"10.0.1.{n}")
+        .post("/status/", {"reference": ticket.reference, "digits": f"{n:04d}"})
+        .status_code
+        for n in range(PER_REFERENCE.count + 1)
+    ]
+    assert codes[-1] == 429
+    # Even the right digits are refused while the reference is locked.
+    locked = Client(REMOTE_ADDR="10.0.2.1").post(
+        "/status/", {"reference": ticket.reference, "digits": "4567"}
+    )
+    assert locked.status_code == 429 and 'id="result"' not in locked.content.decode()
+
+
+def test_it_gives_the_same_answer_in_the_api(org: Org) -> None:
+    ticket = make_ticket(org)
+
+    def ask(reference: str, digits: str) -> object:
+        return Client().post(
+            "/api/v1/status/",
+            json.dumps({"reference": reference, "phone_last_digits": digits}),
+            content_type="application/json",
+        )
+
+    found = ask(ticket.reference, "4567")
+    assert found.status_code == 200  # type: ignore[attr-defined]
+    payload = found.json()["ticket"]  # type: ignore[attr-defined]
+    assert payload["status"] == "registered" and "contact" not in payload
+    wrong, unknown = ask(ticket.reference, "1111"), ask("MCT-2019-000001", "4567")
+    assert wrong.status_code == unknown.status_code == 404  # type: ignore[attr-defined]
+    assert wrong.json() == unknown.json()  # type: ignore[attr-defined]

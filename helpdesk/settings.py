@@ -231,6 +231,21 @@ NIDAA_NOTIFY_LEASE_SECONDS = env_int("NIDAA_NOTIFY_LEASE_SECONDS", 120, minimum=
 NIDAA_CALLBACK_DUE_MINUTES = env_int("NIDAA_CALLBACK_DUE_MINUTES", 60, minimum=1)
 NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
 
+# Social media (social/, docs/social.md). App-level values here; each X account's
+# and Facebook page's own token is read from the variable named in the admin.
+NIDAA_X_API_URL = env_str("X_API_URL", "https://api.twitter.com")
+NIDAA_X_CONSUMER_KEY = env_str("X_CONSUMER_KEY", "")
+NIDAA_X_CONSUMER_SECRET = env_str("X_CONSUMER_SECRET", "")
+NIDAA_FACEBOOK_GRAPH_URL = env_str("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/")
+NIDAA_FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v25.0")
+NIDAA_FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET", "")
+NIDAA_FACEBOOK_VERIFY_TOKEN = env_str("FACEBOOK_VERIFY_TOKEN", "")
+NIDAA_SOCIAL_MEDIA_MAX_BYTES = env_int(
+    "SOCIAL_MEDIA_MAX_BYTES", 8 * 1024 * 1024, minimum=1024, maximum=50 * 1024 * 1024
+)
+NIDAA_SOCIAL_HTTP_TIMEOUT = env_int("SOCIAL_HTTP_TIMEOUT", 20, minimum=1, maximum=300)
+NIDAA_SOCIAL_MAX_ATTEMPTS = env_int("SOCIAL_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,4 +21,5 @@ urlpatterns = [
     path("notify/", include("helpdesk.notify.urls")),
     path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
+    path("social/", include("social.urls")),
 ]

@@ -6,3 +6,10 @@ class SocialConfig(AppConfig):
     name = "social"
     verbose_name = _("Social media")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpdesk.adapters import register_adapter
+        from social.channels import FacebookChannel, XChannel
+
+        register_adapter(XChannel())
+        register_adapter(FacebookChannel())

@@ -178,6 +178,8 @@ def _conversation_for(inbound: InboundMessage, contact: Contact) -> Conversation
         thread_id=inbound.thread_id,
         language=inbound.sender.language or contact.language,
         subject=inbound.text[:120],
+        # The first message's meta seeds the conversation's (e.g. "public" for a post).
+        meta=dict(inbound.meta),
     )
 
 

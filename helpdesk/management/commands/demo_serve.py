@@ -22,9 +22,20 @@ PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["-m", "daphne", "-b", HOST, "-p", str(PORT), "helpdesk.asgi:application"]),
     (
         "worker",
-        [MANAGE, "db_worker", "--queue-name", "*", "--interval", "1", "--no-reload"],
+        [
+            MANAGE,
+            "db_worker",
+            "--queue-name",
+            "default,notifications",
+            "--interval",
+            "1",
+            "--no-reload",
+        ],
     ),
     ("scheduler", [MANAGE, "run_scheduler", "--interval", "30"]),
+    ("social-listen", ["manage.py", "social_listen"]),
+    # Replies to X and Facebook (durable, retried); see docs/social.md.
+    ("social-worker", ["manage.py", "db_worker", "--queue-name", "social", "--no-reload"]),
 ]
 
 

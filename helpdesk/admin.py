@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import (
     AgentProfile,
+    CannedReply,
     Category,
     Contact,
     ContactIdentity,
@@ -200,6 +201,13 @@ class PartnerApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_ar", "title_en", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "title_ar", "title_en", "text_ar", "text_en"]
 
 
 # The notification outbox, its templates and inbound SMS (registered on import).

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from helpdesk import views
+from helpdesk import report_views, views, views_console
 
 urlpatterns = [
     path("", views.site_home, name="site_home"),
@@ -16,7 +16,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
+    path("reports/", report_views.reports_page, name="reports"),
+    path("reports/export/<slug:table>.csv", report_views.reports_export, name="reports_export"),
     path("healthz", views.healthz, name="healthz"),
+    path("console/", views_console.console, name="console"),
+    path("supervisor/", views_console.supervisor, name="supervisor"),
+    path("supervisor/wallboard.json", views_console.supervisor_wallboard, name="wallboard"),
+    path("supervisor/reassign/", views_console.supervisor_reassign, name="supervisor_reassign"),
+    path("supervisor/pick/", views_console.supervisor_pick, name="supervisor_pick"),
     path("files/<str:token>", views.attachment, name="attachment"),
     path("notify/", include("helpdesk.notify.urls")),
     path("", include("helpdesk.urls_tickets")),

@@ -129,3 +129,32 @@ def make_ticket(org: Org, *, by: Actor = SYSTEM, register: bool = True, **kwargs
     kwargs.setdefault("subject", "Pothole on Sultan Qaboos Street")
     kwargs.setdefault("description", "A deep pothole near the Al Khuwair exit.")
     return ticket_create(actor=by, register=register, **kwargs)
+
+
+def make_agent(*, available: bool = True, **kwargs: Any) -> Any:
+    """A tier-1 agent, on duty and available unless told otherwise."""
+    from django.utils import timezone
+
+    from helpdesk.models import AgentProfile, Presence
+
+    kwargs.setdefault("max_concurrent", 2)
+    user = make_staff(kwargs.pop("role", "agent"), **kwargs)
+    if available:
+        AgentProfile.objects.filter(user=user).update(
+            presence=Presence.AVAILABLE, last_heartbeat_at=timezone.now()
+        )
+    user.profile.refresh_from_db()
+    return user
+
+
+def make_waiting(**kwargs: Any) -> Any:
+    """A conversation waiting in the live queue (no distribution triggered)."""
+    from django.utils import timezone
+
+    from helpdesk.models import Conversation
+
+    kwargs.setdefault("contact", make_contact())
+    kwargs.setdefault("channel", "webchat")
+    kwargs.setdefault("state", "queued")
+    kwargs.setdefault("queued_at", timezone.now())
+    return Conversation.objects.create(**kwargs)

@@ -25,9 +25,11 @@ from helpdesk.models.organisation import (
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
 from helpdesk.models.work import (
     Attachment,
+    CannedReply,
     Channel,
     Conversation,
     ConversationState,
+    Disposition,
     Message,
     Priority,
     SenderKind,
@@ -41,6 +43,7 @@ from helpdesk.models.work import (
 __all__ = [
     "AgentProfile",
     "Attachment",
+    "CannedReply",
     "Category",
     "Channel",
     "Contact",
@@ -48,6 +51,7 @@ __all__ = [
     "Conversation",
     "ConversationState",
     "Directorate",
+    "Disposition",
     "Holiday",
     "InboundSms",
     "Message",

@@ -115,6 +115,8 @@ class AgentProfile(models.Model):
         Skill, blank=True, related_name="agents", verbose_name=_("skills")
     )
     languages = models.JSONField(_("languages"), default=list)
+    # Channels this person serves from the live queue; empty means every channel.
+    channels = models.JSONField(_("channels served (empty: all)"), default=list, blank=True)
     max_concurrent = models.PositiveSmallIntegerField(
         _("maximum concurrent conversations"), default=3
     )

@@ -43,6 +43,18 @@ class ConversationState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Disposition(models.TextChoices):
+    """How a served conversation ended, chosen by the agent at wrap-up."""
+
+    ANSWERED = "answered", _("Question answered")
+    TICKET_CREATED = "ticket_created", _("Ticket registered")
+    STATUS_GIVEN = "status_given", _("Ticket status given")
+    REFERRED = "referred", _("Referred to another body")
+    NO_RESPONSE = "no_response", _("Citizen stopped answering")
+    NOT_RELEVANT = "not_relevant", _("Not relevant / spam")
+    OTHER = "other", _("Other")
+
+
 OPEN_CONVERSATION_STATES = (
     ConversationState.BOT,
     ConversationState.QUEUED,
@@ -89,6 +101,19 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     queued_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
+    # The pending offer (state "offered"): to whom, until when.
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offered_conversations",
+        verbose_name=_("offered to"),
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # Agents who let an offer expire, declined or transferred it away: the
+    # distributor tries everyone else first. Cleared when someone takes it.
+    offer_skipped = models.JSONField(default=list, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     disposition = models.CharField(_("disposition"), max_length=40, blank=True)
     rating = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
@@ -116,6 +141,25 @@ class SenderKind(models.TextChoices):
     AGENT = "agent", _("Agent")
     BOT = "bot", _("Assistant")
     SYSTEM = "system", _("System")
+
+
+class CannedReply(models.Model):
+    """A ready answer agents insert in the console; {name} and {reference} are filled in."""
+
+    code = models.SlugField(unique=True)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=100)
+    title_en = models.CharField(_("title (English)"), max_length=100)
+    text_ar = models.TextField(_("text (Arabic)"))
+    text_en = models.TextField(_("text (English)"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Message(models.Model):

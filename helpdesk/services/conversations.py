@@ -153,7 +153,15 @@ def conversation_open(
     system_event_record(conversation, event="opened", data={"channel": channel})
     if not wants_bot:
         events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "new"})
+        transaction.on_commit(_distribute, robust=True)
     return conversation
+
+
+def _distribute() -> None:
+    # Imported here: the distributor builds on this module.
+    from helpdesk.services.distributor import distribute
+
+    distribute()
 
 
 def _conversation_for(inbound: InboundMessage, contact: Contact) -> Conversation:
@@ -321,4 +329,5 @@ def conversation_to_queue(conversation: Conversation, *, reason: str) -> Convers
             {"conversation": str(locked.public_id), "state": locked.state},
         )
         events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "queued"})
+        transaction.on_commit(_distribute, robust=True)
     return locked

@@ -31,6 +31,12 @@ def open_around_the_clock(*, fallback: Any = None) -> OrganisationSettings:
     return org
 
 
+def keep_conversations_waiting() -> None:
+    """Every line busy: the distributor leaves new conversations waiting in the
+    queue, so a transcript holds only what the test writes (no "offered" event)."""
+    OrganisationSettings.objects.update(max_lines=0)
+
+
 def agent_on_duty(**kwargs: Any) -> Any:
     kwargs.setdefault("display_name", "Aisha")
     agent = make_staff("agent", **kwargs)
@@ -51,6 +57,7 @@ def live_chat(transactional_db: None) -> Chat:
     """A conversation started from the pre-chat form while an agent is on duty."""
     org = make_org()
     open_around_the_clock(fallback=org.pothole)
+    keep_conversations_waiting()
     agent = agent_on_duty()
     conversation = services.chat_start(name="Said", phone="9123 4567", language="ar")
     return Chat(conversation=conversation, token=session_token(conversation), agent=agent)

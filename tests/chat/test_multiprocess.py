@@ -21,7 +21,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from helpdesk.models import Conversation, Message
 from helpdesk.services.conversations import message_post, staff_group
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
+from tests.chat.conftest import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.factories import make_org
 from tests.live import LiveServer
 
@@ -124,6 +124,7 @@ def test_it_delivers_every_message_once_in_order_across_processes_and_a_crash(
     live_servers: Any, sockets: ExitStack
 ) -> None:
     open_around_the_clock(fallback=make_org().pothole)
+    keep_conversations_waiting()
     agent = agent_on_duty()
     first, second = live_servers(2)
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand
 from helpdesk.management.commands.demo_setup import DEMO_PASSWORD, DEMO_USERS
 
 HOST, PORT = "127.0.0.1", 8000
-MANAGE = str(settings.BASE_DIR / "manage.py")
+MANAGE_PY = Path(__file__).resolve().parents[3] / "manage.py"
 
 # Every process of the embedded deployment (DESIGN.md, "Processes").
 PROCESSES: list[tuple[str, list[str]]] = [
@@ -23,7 +24,7 @@ PROCESSES: list[tuple[str, list[str]]] = [
     (
         "worker",
         [
-            MANAGE,
+            str(MANAGE_PY),
             "db_worker",
             "--queue-name",
             "default,notifications",
@@ -32,10 +33,11 @@ PROCESSES: list[tuple[str, list[str]]] = [
             "--no-reload",
         ],
     ),
-    ("scheduler", [MANAGE, "run_scheduler", "--interval", "30"]),
-    ("social-listen", ["manage.py", "social_listen"]),
+    ("scheduler", [str(MANAGE_PY), "run_scheduler", "--interval", "30"]),
+    ("social-listen", [str(MANAGE_PY), "social_listen"]),
     # Replies to X and Facebook (durable, retried); see docs/social.md.
-    ("social-worker", ["manage.py", "db_worker", "--queue-name", "social", "--no-reload"]),
+    ("social-worker", [str(MANAGE_PY), "db_worker", "--queue-name", "social", "--no-reload"]),
+    ("acd", [str(MANAGE_PY), "acd_sweep"]),
 ]
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from helpdesk import demo_data
 from helpdesk.models import (
+    CannedReply,
     Category,
     Directorate,
     Holiday,
@@ -82,6 +83,39 @@ DEMO_USERS: list[dict[str, Any]] = [
 ]
 
 
+# Canned replies for the console; {name} and {reference} are filled in by the console.
+CANNED_REPLIES: list[dict[str, str]] = [
+    {
+        "code": "greeting",
+        "title_ar": "ترحيب",
+        "title_en": "Greeting",
+        "text_ar": "مرحبًا {name}، معك مركز الاتصال ١١١١ في بلدية مسقط. كيف أستطيع مساعدتك؟",
+        "text_en": "Hello {name}, this is the Muscat Municipality contact center. How can I help?",
+    },
+    {
+        "code": "ask-location",
+        "title_ar": "طلب الموقع",
+        "title_en": "Ask for the location",
+        "text_ar": "هل يمكنك مشاركة الموقع أو ذكر أقرب معلم؟",
+        "text_en": "Could you share the location or tell me the nearest landmark?",
+    },
+    {
+        "code": "reference",
+        "title_ar": "رقم البلاغ",
+        "title_en": "Ticket number",
+        "text_ar": "تم تسجيل بلاغك برقم {reference}. يمكنك متابعته من موقع البلدية.",
+        "text_en": "Your report is registered as {reference}. You can follow it on the website.",
+    },
+    {
+        "code": "closing",
+        "title_ar": "ختام",
+        "title_en": "Closing",
+        "text_ar": "شكرًا لتواصلك مع بلدية مسقط يا {name}. نتمنى لك يومًا طيبًا.",
+        "text_en": "Thank you for contacting Muscat Municipality, {name}. Have a good day.",
+    },
+]
+
+
 class Command(BaseCommand):
     help = "Load (or refresh) the demo Muscat Municipality organisation and demo staff."
 
@@ -133,6 +167,8 @@ class Command(BaseCommand):
         organisation.fallback_category = categories[demo_data.FALLBACK_CATEGORY]
         organisation.save(update_fields=["fallback_category"])
         partners = {p["code"]: _upsert(Partner, p["code"], dict(p)) for p in demo_data.PARTNERS}
+        for reply in CANNED_REPLIES:
+            _upsert(CannedReply, reply["code"], dict(reply))
         for h in demo_data.HOLIDAYS_2026:
             Holiday.objects.update_or_create(
                 date=datetime.date.fromisoformat(h["date"]),

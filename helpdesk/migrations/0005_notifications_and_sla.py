@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpdesk', '0003_partner_api_token'),
+        ('helpdesk', '0004_acd_offers_agent_channels_canned_replies'),
     ]
 
     operations = [

@@ -1,0 +1,310 @@
+"""Reads for the live queue, the agent console and the supervisor's wallboard."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from helpdesk.models import (
+    AgentProfile,
+    CannedReply,
+    Conversation,
+    ConversationState,
+    Message,
+    Presence,
+    Role,
+    Ticket,
+)
+from helpdesk.payloads import conversation_payload, message_payload
+
+CS = ConversationState
+SERVING_ROLES = (Role.AGENT, Role.SUPERVISOR)
+# An agent is busy with what is offered to them, assigned to them or in wrap-up.
+LOAD_STATES = (CS.OFFERED, CS.ASSIGNED, CS.WRAP_UP)
+# A line is in use while a citizen is offered to or talking with an agent.
+LINE_STATES = (CS.OFFERED, CS.ASSIGNED)
+DEFAULT_HANDLE_SECONDS = 240
+REPLAY_LIMIT = 500
+
+
+def queue_waiting_list() -> QuerySet[Conversation]:
+    """Every waiting conversation, first served first: priority, then waiting time."""
+    return (
+        Conversation.objects.filter(state=CS.QUEUED)
+        .select_related("contact", "required_skill")
+        .order_by("-priority", "queued_at", "pk")
+    )
+
+
+def agent_load_q(user_id: int) -> Q:
+    return Q(state=CS.OFFERED, offered_to_id=user_id) | Q(
+        state__in=(CS.ASSIGNED, CS.WRAP_UP), assignee_id=user_id
+    )
+
+
+def agent_loads(user_ids: list[int]) -> dict[int, int]:
+    """How many conversations each agent holds now (offers, assignments, wrap-up)."""
+    loads = dict.fromkeys(user_ids, 0)
+    offered = (
+        Conversation.objects.filter(state=CS.OFFERED, offered_to_id__in=user_ids)
+        .values("offered_to_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in offered:
+        loads[row["offered_to_id"]] += row["n"]
+    held = (
+        Conversation.objects.filter(state__in=(CS.ASSIGNED, CS.WRAP_UP), assignee_id__in=user_ids)
+        .values("assignee_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in held:
+        loads[row["assignee_id"]] += row["n"]
+    return loads
+
+
+def lines_in_use() -> int:
+    return Conversation.objects.filter(state__in=LINE_STATES).count()
+
+
+def _average_handle_seconds() -> float:
+    since = timezone.now() - datetime.timedelta(days=1)
+    rows = (
+        Conversation.objects.filter(
+            state=CS.CLOSED, closed_at__gte=since, assigned_at__isnull=False
+        )
+        .order_by("-closed_at")
+        .values_list("assigned_at", "closed_at")[:100]
+    )
+    spans = [
+        (closed - assigned).total_seconds()
+        for assigned, closed in rows
+        if assigned is not None and closed is not None and closed > assigned
+    ]
+    return sum(spans) / len(spans) if spans else DEFAULT_HANDLE_SECONDS
+
+
+def _serving_capacity() -> int:
+    profiles = AgentProfile.objects.filter(
+        presence=Presence.AVAILABLE, role__in=SERVING_ROLES, user__is_active=True
+    )
+    return sum(profiles.values_list("max_concurrent", flat=True))
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    conversation: Conversation
+    position: int
+    estimated_wait_seconds: int
+
+
+def queue_places() -> list[QueuePlace]:
+    """Each waiting conversation's place in line and a rough wait estimate.
+
+    The estimate assumes the agents now available free a slot every average
+    handling time (closed conversations of the last day); it is a hint for
+    the citizen, not a promise.
+    """
+    waiting = list(queue_waiting_list())
+    if not waiting:
+        return []
+    servers = max(1, _serving_capacity())
+    handle = _average_handle_seconds()
+    return [
+        QueuePlace(
+            conversation=conversation,
+            position=index,
+            estimated_wait_seconds=int(math.ceil(index / servers) * handle),
+        )
+        for index, conversation in enumerate(waiting, start=1)
+    ]
+
+
+def queue_place_of(conversation: Conversation) -> QueuePlace | None:
+    for place in queue_places():
+        if place.conversation.pk == conversation.pk:
+            return place
+    return None
+
+
+# ---- the agent console ------------------------------------------------------------
+
+
+def queue_item_payload(conversation: Conversation) -> dict[str, Any]:
+    payload = conversation_payload(conversation)
+    payload["skill"] = conversation.required_skill.name if conversation.required_skill else ""
+    payload["offer_expires_at"] = (
+        conversation.offer_expires_at.isoformat() if conversation.offer_expires_at else None
+    )
+    payload["contact"]["phone"] = conversation.contact.phone
+    return payload
+
+
+def agent_conversations(user_id: int) -> QuerySet[Conversation]:
+    """What is on an agent's desk: offers waiting for an answer and conversations served."""
+    return (
+        Conversation.objects.filter(agent_load_q(user_id))
+        .select_related("contact", "required_skill")
+        .order_by("assigned_at", "pk")
+    )
+
+
+def console_snapshot(user_id: int) -> dict[str, Any]:
+    """The whole state a console needs after (re)connecting; replaces what it had."""
+    from helpdesk.models import OrganisationSettings
+
+    profile = AgentProfile.objects.select_related("user").get(user_id=user_id)
+    org = OrganisationSettings.load()
+    desk = list(agent_conversations(user_id))
+    return {
+        "agent": {
+            "id": user_id,
+            "name": profile.public_name,
+            "presence": profile.presence,
+            "max_concurrent": profile.max_concurrent,
+        },
+        "agents_may_pick": org.agents_may_pick,
+        "queue": [queue_item_payload(c) for c in queue_waiting_list()[:100]],
+        "offers": [queue_item_payload(c) for c in desk if c.state == CS.OFFERED],
+        "conversations": [queue_item_payload(c) for c in desk if c.state != CS.OFFERED],
+    }
+
+
+def staff_messages_after(
+    conversation: Conversation, *, after_seq: int, up_to_seq: int | None = None
+) -> list[dict[str, Any]]:
+    """The full transcript (notes and system events too) after ``after_seq``, in order."""
+    messages = (
+        Message.objects.filter(conversation=conversation, seq__gt=after_seq)
+        .select_related("sender_user__profile")
+        .prefetch_related("attachments")
+        .order_by("seq")
+    )
+    if up_to_seq is not None:
+        messages = messages.filter(seq__lte=up_to_seq)
+    return [message_payload(m, for_staff=True) for m in messages[:REPLAY_LIMIT]]
+
+
+def contact_history(conversation: Conversation) -> dict[str, Any]:
+    """The contact's earlier conversations and tickets, newest first."""
+    earlier = (
+        Conversation.objects.filter(contact_id=conversation.contact_id)
+        .exclude(pk=conversation.pk)
+        .order_by("-created_at")[:20]
+    )
+    tickets = (
+        Ticket.objects.filter(contact_id=conversation.contact_id)
+        .select_related("category")
+        .order_by("-created_at")[:20]
+    )
+    return {
+        "conversation": str(conversation.public_id),
+        "contact": {
+            "name": conversation.contact.name,
+            "phone": conversation.contact.phone,
+            "email": conversation.contact.email,
+        },
+        "conversations": [
+            {
+                "id": str(c.public_id),
+                "channel": c.get_channel_display(),
+                "state": c.get_state_display(),
+                "subject": c.subject,
+                "created_at": c.created_at.isoformat(),
+                "disposition": c.disposition,
+            }
+            for c in earlier
+        ],
+        "tickets": [
+            {
+                "reference": t.reference,
+                "status": t.get_status_display(),
+                "category": t.category.name,
+                "created_at": t.created_at.isoformat(),
+            }
+            for t in tickets
+        ],
+    }
+
+
+def canned_reply_list() -> list[dict[str, str]]:
+    return [
+        {
+            "code": r.code,
+            "title_ar": r.title_ar,
+            "title_en": r.title_en,
+            "text_ar": r.text_ar,
+            "text_en": r.text_en,
+        }
+        for r in CannedReply.objects.filter(is_active=True)
+    ]
+
+
+def serving_agents() -> QuerySet[AgentProfile]:
+    return (
+        AgentProfile.objects.filter(role__in=SERVING_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+# ---- the supervisor's wallboard --------------------------------------------------
+
+
+def wallboard() -> dict[str, Any]:
+    now = timezone.now()
+    waiting = list(queue_waiting_list())
+    longest = max(((now - c.queued_at).total_seconds() for c in waiting if c.queued_at), default=0)
+    agents = list(serving_agents())
+    loads = agent_loads([a.user_id for a in agents])
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Conversation.objects.filter(created_at__gte=day_start)
+    active = (
+        Conversation.objects.filter(state__in=(*LOAD_STATES,))
+        .select_related("contact", "assignee__profile", "offered_to__profile")
+        .order_by("assigned_at", "pk")
+    )
+    return {
+        "waiting": len(waiting),
+        "longest_wait_seconds": int(longest),
+        "lines_in_use": lines_in_use(),
+        "queue": [queue_item_payload(c) for c in waiting[:50]],
+        "active": [
+            {
+                **queue_item_payload(c),
+                "agent_name": (
+                    (c.assignee or c.offered_to).profile.public_name  # type: ignore[union-attr]
+                    if (c.assignee or c.offered_to) is not None
+                    else ""
+                ),
+            }
+            for c in active
+        ],
+        "agents": [
+            {
+                "id": a.user_id,
+                "username": a.user.get_username(),
+                "name": a.public_name,
+                "presence": a.presence,
+                "presence_label": str(a.get_presence_display()),
+                "load": loads.get(a.user_id, 0),
+                "max_concurrent": a.max_concurrent,
+                "last_heartbeat_at": a.last_heartbeat_at.isoformat()
+                if a.last_heartbeat_at
+                else None,
+            }
+            for a in agents
+        ],
+        "today": {
+            "received": today.count(),
+            "served": today.filter(assigned_at__isnull=False).count(),
+            "closed": today.filter(state=CS.CLOSED).count(),
+            "tickets": Ticket.objects.filter(
+                created_at__gte=day_start, conversation__isnull=False
+            ).count(),
+        },
+    }

@@ -1,0 +1,193 @@
+"""What an agent does inside a conversation from the console.
+
+Every action first checks that the conversation is on the agent's desk (or
+that the user supervises); then it goes through the core services so the
+transcript, the citizen and the other consoles all see the same thing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from helpdesk import events
+from helpdesk.errors import InvalidInput, NotFound, NotInScope
+from helpdesk.models import (
+    Category,
+    Conversation,
+    ConversationState,
+    Message,
+    Priority,
+    Section,
+    SenderKind,
+    Ticket,
+)
+from helpdesk.roles import Actor, role_of
+from helpdesk.services.contacts import contact_update
+from helpdesk.services.conversations import citizen_group, message_post
+from helpdesk.services.tickets import ticket_create
+
+CS = ConversationState
+# A conversation's queue priority (0–3) and a ticket's priority name.
+PRIORITY_BY_RANK = {0: Priority.LOW, 1: Priority.NORMAL, 2: Priority.HIGH, 3: Priority.URGENT}
+
+
+def conversation_for_agent(
+    *, user: Any, conversation: str, offered_ok: bool = False
+) -> Conversation:
+    """The conversation if it is on ``user``'s desk (or ``user`` supervises), else an error."""
+    found = (
+        Conversation.objects.select_related("contact", "category", "required_skill")
+        .filter(public_id=conversation)
+        .first()
+        if _is_uuid(conversation)
+        else None
+    )
+    if found is None:
+        raise NotFound(_("This conversation does not exist."), code="unknown_conversation")
+    mine = found.assignee_id == user.pk and found.state in (CS.ASSIGNED, CS.WRAP_UP)
+    offered = offered_ok and found.state == CS.OFFERED and found.offered_to_id == user.pk
+    if not (mine or offered or user.has_perm("helpdesk.supervise")):
+        raise NotInScope(_("This conversation is not on your desk."))
+    return found
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def console_reply(
+    *, user: Any, conversation: str, text: str, client_id: str, internal: bool = False
+) -> Message:
+    """An agent's message to the citizen, or a private note (idempotent by ``client_id``)."""
+    found = conversation_for_agent(user=user, conversation=conversation)
+    return message_post(
+        conversation=found,
+        sender_kind=SenderKind.AGENT,
+        user=user,
+        text=text,
+        is_internal=internal,
+        client_id=client_id or None,
+    )
+
+
+def console_typing(*, user: Any, conversation: str, active: bool) -> None:
+    found = conversation_for_agent(user=user, conversation=conversation)
+    events.publish(
+        citizen_group(found),
+        "typing",
+        {"conversation": str(found.public_id), "sender_kind": "agent", "active": active},
+    )
+
+
+def console_read(*, user: Any, conversation: str, seq: int) -> int:
+    """The agent has read the citizen's messages up to ``seq``: the citizen sees a receipt."""
+    found = conversation_for_agent(user=user, conversation=conversation)
+    now = timezone.now()
+    with transaction.atomic():
+        citizen_messages = Message.objects.filter(
+            conversation=found, seq__lte=seq, sender_kind=SenderKind.CITIZEN
+        )
+        citizen_messages.filter(delivered_at__isnull=True).update(delivered_at=now)
+        changed = citizen_messages.filter(read_at__isnull=True).update(read_at=now)
+        if changed:
+            events.publish(
+                citizen_group(found),
+                "message.receipt",
+                {"conversation": str(found.public_id), "seq": seq, "status": "read"},
+            )
+    return changed
+
+
+def ticket_prefill(*, user: Any, conversation: str) -> dict[str, Any]:
+    """The convert-to-ticket form, filled from the conversation."""
+    found = conversation_for_agent(user=user, conversation=conversation)
+    citizen = list(
+        Message.objects.filter(conversation=found, sender_kind=SenderKind.CITIZEN).order_by("seq")
+    )
+    description = "\n".join(m.text for m in citizen if m.text)
+    located = [m for m in citizen if m.latitude is not None and m.longitude is not None]
+    category = found.category
+    return {
+        "conversation": str(found.public_id),
+        "name": found.contact.name,
+        "phone": found.contact.phone,
+        "subject": (found.subject or description.split("\n", 1)[0])[:300],
+        "description": description,
+        "category": category.code if category else "",
+        "section": category.default_section.code if category else "",
+        "priority": PRIORITY_BY_RANK.get(found.priority, Priority.NORMAL),
+        "latitude": str(located[-1].latitude) if located else "",
+        "longitude": str(located[-1].longitude) if located else "",
+        "address": "",
+    }
+
+
+def _decimal(value: Any, *, limit: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidInput(_("The location is not a number."), code="invalid_location") from None
+    if not -limit <= number <= limit:
+        raise InvalidInput(_("The location is out of range."), code="invalid_location")
+    return number.quantize(Decimal("0.000001"))
+
+
+def conversation_ticket_create(*, user: Any, conversation: str, fields: dict[str, Any]) -> Ticket:
+    """Register a ticket from the conversation and tell the citizen its reference number."""
+    found = conversation_for_agent(user=user, conversation=conversation)
+    role = role_of(user)
+    if role is None:
+        raise NotInScope(_("This account has no role in the contact center."))
+    category = Category.objects.filter(code=fields.get("category", ""), is_active=True).first()
+    if category is None:
+        raise InvalidInput(_("Choose a category."), code="missing_category")
+    section = None
+    if fields.get("section"):
+        section = Section.objects.filter(code=fields["section"], is_active=True).first()
+        if section is None:
+            raise InvalidInput(_("Unknown section."), code="invalid_section")
+    with transaction.atomic():
+        contact_update(
+            found.contact,
+            name=str(fields.get("name", found.contact.name)),
+            phone=str(fields.get("phone", found.contact.phone)),
+        )
+        ticket = ticket_create(
+            actor=Actor(user=user, role=role),
+            contact=found.contact,
+            conversation=found,
+            channel=found.channel,
+            category=category,
+            section=section,
+            priority=fields.get("priority") or None,
+            subject=str(fields.get("subject", "")),
+            description=str(fields.get("description", "")),
+            latitude=_decimal(fields.get("latitude"), limit=90),
+            longitude=_decimal(fields.get("longitude"), limit=180),
+            address=str(fields.get("address", "")),
+        )
+        Conversation.objects.filter(pk=found.pk).update(category=category)
+        with translation.override(found.language):
+            text = _(
+                "Your report is registered. Its number is %(reference)s — keep it to follow up."
+            ) % {"reference": ticket.reference}
+        message_post(
+            conversation=found,
+            sender_kind=SenderKind.AGENT,
+            user=user,
+            text=text,
+            client_id=f"ticket-{ticket.reference}",
+        )
+    return ticket

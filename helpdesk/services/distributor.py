@@ -1,0 +1,614 @@
+"""The live queue and the automatic distributor (ACD).
+
+One queue holds the waiting conversations of every channel, first served
+first by priority then waiting time. The distributor offers the head of the
+queue to the available agent with the skill, language and channel it needs
+and spare capacity: least loaded first, then longest idle.
+
+Race-free across web processes: every decision that adds to an agent's load
+(offer, assignment, transfer, pick, reassign) runs in one transaction that
+first locks the organisation-settings row (``SELECT … FOR UPDATE``), so load
+and line counts read under that lock are exact. Waiting conversations and
+agent profiles are then locked with ``SKIP LOCKED``: a row another writer holds
+(a citizen message being appended, a presence change) is passed over instead of
+waited for, and picked up by the next round. Taking locks in the order
+organisation → conversation → agent profile everywhere keeps deadlocks out.
+SQLite serialises writers anyway (IMMEDIATE transactions).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk import events
+from helpdesk.errors import InvalidInput, NotFound, NotInScope
+from helpdesk.models import (
+    AgentProfile,
+    Conversation,
+    ConversationState,
+    Disposition,
+    OrganisationSettings,
+    Presence,
+    Skill,
+)
+from helpdesk.selectors_queue import (
+    SERVING_ROLES,
+    agent_loads,
+    lines_in_use,
+    queue_places,
+)
+from helpdesk.services.conversations import (
+    citizen_group,
+    message_post,
+    staff_group,
+    system_event_record,
+)
+
+logger = logging.getLogger(__name__)
+CS = ConversationState
+BATCH = 100  # waiting conversations looked at per decision
+
+
+# ---- locks and small helpers --------------------------------------------------------
+
+
+def _org_locked() -> OrganisationSettings:
+    OrganisationSettings.load()
+    return OrganisationSettings.objects.select_for_update().get(pk=1)
+
+
+def _conversation_locked(conversation: Conversation | str) -> Conversation:
+    public_id = conversation if isinstance(conversation, str) else conversation.public_id
+    try:
+        return (
+            Conversation.objects.select_for_update(of=("self",))
+            .select_related("contact")
+            .get(public_id=public_id)
+        )
+    except (Conversation.DoesNotExist, ValueError):
+        raise NotFound(
+            _("This conversation does not exist."), code="unknown_conversation"
+        ) from None
+
+
+def _profile(user: Any) -> AgentProfile:
+    profile = AgentProfile.objects.select_related("user").filter(user_id=user.pk).first()
+    if profile is None or profile.role not in SERVING_ROLES:
+        raise NotInScope(_("Only agents and supervisors serve conversations."))
+    return profile
+
+
+def _can_supervise(user: Any) -> bool:
+    return bool(user.has_perm("helpdesk.supervise"))
+
+
+def _queue_changed(reason: str) -> None:
+    for group in (events.AGENTS_GROUP, events.SUPERVISORS_GROUP):
+        events.publish(group, "queue.changed", {"reason": reason})
+
+
+def _state_changed(conversation: Conversation, agent_name: str = "") -> None:
+    payload = {
+        "conversation": str(conversation.public_id),
+        "state": conversation.state,
+        "agent_name": agent_name,
+    }
+    events.publish(citizen_group(conversation), "conversation.state", payload)
+    events.publish(staff_group(conversation), "conversation.state", payload)
+
+
+def _ended(conversation: Conversation, user_id: int, reason: str) -> None:
+    events.publish(
+        events.agent_group(user_id),
+        "assignment.ended",
+        {"conversation": str(conversation.public_id), "reason": reason},
+    )
+
+
+def _withdrawn(conversation: Conversation, user_id: int) -> None:
+    events.publish(
+        events.agent_group(user_id),
+        "offer.withdrawn",
+        {"conversation": str(conversation.public_id)},
+    )
+
+
+def _distribute_after_commit() -> None:
+    transaction.on_commit(distribute, robust=True)
+
+
+# ---- who may take what ---------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    profile: AgentProfile
+    load: int
+    skill_ids: set[int] = field(default_factory=set)
+
+    def serves(self, conversation: Conversation) -> bool:
+        profile = self.profile
+        if conversation.required_skill_id and conversation.required_skill_id not in self.skill_ids:
+            return False
+        if profile.languages and conversation.language not in profile.languages:
+            return False
+        return not profile.channels or conversation.channel in profile.channels
+
+    @property
+    def has_room(self) -> bool:
+        return self.load < self.profile.max_concurrent
+
+
+def _available_candidates() -> list[_Candidate]:
+    profiles = list(
+        AgentProfile.objects.filter(
+            presence=Presence.AVAILABLE, role__in=SERVING_ROLES, user__is_active=True
+        )
+        .select_related("user")
+        .prefetch_related("skills")
+    )
+    loads = agent_loads([p.user_id for p in profiles])
+    candidates = [_Candidate(p, loads[p.user_id], {s.pk for s in p.skills.all()}) for p in profiles]
+    return [c for c in candidates if c.has_room]
+
+
+_NEVER = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+def _best_for(conversation: Conversation, candidates: Iterable[_Candidate]) -> _Candidate | None:
+    skipped = set(conversation.offer_skipped or [])
+    eligible = [c for c in candidates if c.has_room and c.serves(conversation)]
+    if not eligible:
+        return None
+    # Someone who has not already passed on it, then least loaded, then longest idle.
+    return min(
+        eligible,
+        key=lambda c: (
+            c.profile.user_id in skipped,
+            c.load,
+            c.profile.last_assigned_at or _NEVER,
+            c.profile.user_id,
+        ),
+    )
+
+
+# ---- distribution ---------------------------------------------------------------------
+
+
+def distribute(*, limit: int = 500) -> int:
+    """Hand waiting conversations to agents until nobody or nothing fits; returns how many."""
+    handed = 0
+    while handed < limit and _distribute_one():
+        handed += 1
+    queue_positions_publish()
+    return handed
+
+
+def _distribute_one() -> bool:
+    with transaction.atomic():
+        org = _org_locked()
+        if lines_in_use() >= org.max_lines:
+            return False
+        candidates = _available_candidates()
+        if not candidates:
+            return False
+        waiting = (
+            Conversation.objects.select_for_update(skip_locked=True)
+            .filter(state=CS.QUEUED)
+            .order_by("-priority", "queued_at", "pk")[:BATCH]
+        )
+        for conversation in waiting:
+            while (best := _best_for(conversation, candidates)) is not None:
+                profile = (
+                    AgentProfile.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("user")
+                    .filter(pk=best.profile.pk, presence=Presence.AVAILABLE)
+                    .first()
+                )
+                if profile is None:  # changing presence right now: leave them be
+                    candidates.remove(best)
+                    continue
+                _hand_over(conversation, profile, org)
+                return True
+    return False
+
+
+def _hand_over(
+    conversation: Conversation, profile: AgentProfile, org: OrganisationSettings
+) -> None:
+    if org.auto_accept:
+        _assign(conversation, profile)
+        return
+    now = timezone.now()
+    conversation.state = CS.OFFERED
+    conversation.offered_to = profile.user
+    conversation.offer_expires_at = now + datetime.timedelta(seconds=org.offer_timeout_seconds)
+    conversation.save(update_fields=["state", "offered_to", "offer_expires_at"])
+    system_event_record(conversation, event="offered", data={"agent_name": profile.public_name})
+    events.publish(
+        events.agent_group(profile.user_id),
+        "offer.new",
+        {
+            "conversation": str(conversation.public_id),
+            "expires_at": conversation.offer_expires_at.isoformat(),
+        },
+    )
+    _state_changed(conversation)
+    _queue_changed("offered")
+
+
+def _assign(conversation: Conversation, profile: AgentProfile) -> None:
+    now = timezone.now()
+    conversation.state = CS.ASSIGNED
+    conversation.assignee = profile.user
+    conversation.assigned_at = now
+    conversation.offered_to = None
+    conversation.offer_expires_at = None
+    conversation.offer_skipped = []
+    conversation.save(
+        update_fields=[
+            "state",
+            "assignee",
+            "assigned_at",
+            "offered_to",
+            "offer_expires_at",
+            "offer_skipped",
+        ]
+    )
+    AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
+    system_event_record(conversation, event="assigned", data={"agent_name": profile.public_name})
+    events.publish(
+        events.agent_group(profile.user_id),
+        "assignment.new",
+        {"conversation": str(conversation.public_id)},
+    )
+    _state_changed(conversation, agent_name=profile.public_name)
+    _queue_changed("assigned")
+
+
+def _requeue(conversation: Conversation, *, skip_user_id: int | None = None) -> None:
+    """Back into the queue; it keeps its first ``queued_at``, so it goes to the head."""
+    skipped = list(conversation.offer_skipped or [])
+    if skip_user_id is not None and skip_user_id not in skipped:
+        skipped.append(skip_user_id)
+    conversation.state = CS.QUEUED
+    conversation.assignee = None
+    conversation.assigned_at = None
+    conversation.offered_to = None
+    conversation.offer_expires_at = None
+    conversation.offer_skipped = skipped
+    conversation.queued_at = conversation.queued_at or timezone.now()
+    conversation.save(
+        update_fields=[
+            "state",
+            "assignee",
+            "assigned_at",
+            "offered_to",
+            "offer_expires_at",
+            "offer_skipped",
+            "queued_at",
+        ]
+    )
+    _state_changed(conversation)
+    _queue_changed("requeued")
+    _distribute_after_commit()
+
+
+def queue_positions_publish() -> None:
+    """Tell every waiting citizen their place in line and the estimated wait."""
+    for place in queue_places():
+        events.publish(
+            citizen_group(place.conversation),
+            "queue.position",
+            {
+                "conversation": str(place.conversation.public_id),
+                "position": place.position,
+                "estimated_wait_seconds": place.estimated_wait_seconds,
+            },
+        )
+
+
+# ---- offers ---------------------------------------------------------------------------
+
+
+def offer_accept(*, user: Any, conversation: Conversation | str) -> Conversation:
+    """The agent takes the conversation offered to them (its slot was already counted)."""
+    profile = _profile(user)
+    with transaction.atomic():
+        locked = _conversation_locked(conversation)
+        if locked.state != CS.OFFERED or locked.offered_to_id != user.pk:
+            raise InvalidInput(_("This offer is no longer yours."), code="offer_gone")
+        _assign(locked, profile)
+    return locked
+
+
+def offer_decline(*, user: Any, conversation: Conversation | str) -> Conversation:
+    _profile(user)
+    with transaction.atomic():
+        locked = _conversation_locked(conversation)
+        if locked.state != CS.OFFERED or locked.offered_to_id != user.pk:
+            raise InvalidInput(_("This offer is no longer yours."), code="offer_gone")
+        _withdrawn(locked, user.pk)
+        _requeue(locked, skip_user_id=user.pk)
+        system_event_record(locked, event="requeued", data={"reason": "declined"})
+    return locked
+
+
+def offers_expire(*, now: datetime.datetime | None = None) -> int:
+    """Offers nobody answered in time go to the next agent; returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    due = Conversation.objects.filter(state=CS.OFFERED, offer_expires_at__lt=now)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            conversation = (
+                Conversation.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state=CS.OFFERED, offer_expires_at__lt=now)
+                .first()
+            )
+            if conversation is None or conversation.offered_to_id is None:
+                continue
+            agent = AgentProfile.objects.select_related("user").get(
+                user_id=conversation.offered_to_id
+            )
+            system_event_record(
+                conversation, event="offer_expired", data={"agent_name": agent.public_name}
+            )
+            _withdrawn(conversation, agent.user_id)
+            _requeue(conversation, skip_user_id=agent.user_id)
+            expired += 1
+    return expired
+
+
+# ---- agents leaving --------------------------------------------------------------------
+
+
+def offers_withdraw(*, user: Any, reason: str) -> int:
+    """Take back the offers waiting for an agent who stepped away; they go to the next one."""
+    name = user.profile.public_name
+    withdrawn = 0
+    with transaction.atomic():
+        offered = Conversation.objects.select_for_update().filter(
+            state=CS.OFFERED, offered_to_id=user.pk
+        )
+        for conversation in offered.order_by("pk"):
+            system_event_record(
+                conversation, event="offer_expired", data={"agent_name": name, "reason": reason}
+            )
+            _withdrawn(conversation, user.pk)
+            _requeue(conversation, skip_user_id=user.pk)
+            withdrawn += 1
+    return withdrawn
+
+
+def agent_conversations_release(*, user: Any, reason: str) -> int:
+    """An agent left (off duty, connection lost): their conversations go back to the head.
+
+    Offers go to the next agent; conversations being served are requeued with
+    their first ``queued_at``; a wrap-up is closed. Never lost, never stuck.
+    """
+    name = user.profile.public_name
+    with transaction.atomic():
+        released = offers_withdraw(user=user, reason=reason)
+        held = Conversation.objects.select_for_update().filter(
+            state__in=(CS.ASSIGNED, CS.WRAP_UP), assignee_id=user.pk
+        )
+        for conversation in held.order_by("pk"):
+            if conversation.state == CS.ASSIGNED:
+                system_event_record(
+                    conversation, event="agent_left", data={"agent_name": name, "reason": reason}
+                )
+                _ended(conversation, user.pk, reason)
+                _requeue(conversation, skip_user_id=user.pk)
+                system_event_record(conversation, event="requeued", data={"reason": reason})
+            else:
+                _close(conversation, disposition=conversation.disposition or "", reason=reason)
+            released += 1
+    return released
+
+
+# ---- moving work between agents ----------------------------------------------------------
+
+
+def _target_profile(to_agent: Any) -> AgentProfile:
+    profile = (
+        AgentProfile.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(user_id=to_agent.pk, role__in=SERVING_ROLES, user__is_active=True)
+        .first()
+    )
+    if profile is None:
+        raise InvalidInput(_("That person does not serve conversations."), code="not_an_agent")
+    if profile.presence == Presence.OFF_DUTY:
+        raise InvalidInput(
+            _("%(name)s is off duty.") % {"name": profile.public_name}, code="agent_off_duty"
+        )
+    if agent_loads([profile.user_id])[profile.user_id] >= profile.max_concurrent:
+        raise InvalidInput(
+            _("%(name)s has no free slot.") % {"name": profile.public_name}, code="agent_full"
+        )
+    return profile
+
+
+def _ensure_handles(conversation: Conversation, user: Any) -> None:
+    if conversation.state not in (CS.ASSIGNED, CS.WRAP_UP):
+        raise InvalidInput(_("This conversation is not being served."), code="not_assigned")
+    if conversation.assignee_id != user.pk and not _can_supervise(user):
+        raise NotInScope(_("This conversation is not yours."))
+
+
+def conversation_transfer(
+    *,
+    user: Any,
+    conversation: Conversation | str,
+    to_agent: Any = None,
+    to_skill: Skill | None = None,
+    note: str = "",
+) -> Conversation:
+    """Hand a conversation to a named colleague (offered to them) or back to a queue."""
+    _profile(user)
+    if to_agent is not None and to_agent.pk == user.pk:
+        raise InvalidInput(_("Choose a colleague, not yourself."), code="transfer_to_self")
+    with transaction.atomic():
+        org = _org_locked()
+        locked = _conversation_locked(conversation)
+        _ensure_handles(locked, user)
+        previous = locked.assignee_id
+        from_name = user.profile.public_name
+        if note.strip():
+            message_post(
+                conversation=locked,
+                sender_kind="agent",
+                user=user,
+                text=note,
+                is_internal=True,
+            )
+        if to_agent is not None:
+            target = _target_profile(to_agent)
+            system_event_record(
+                locked,
+                event="transferred",
+                data={
+                    "from": from_name,
+                    "to": target.public_name,
+                    "agent_name": target.public_name,
+                },
+            )
+            if previous is not None:
+                _ended(locked, previous, "transferred")
+            locked.assignee, locked.assigned_at, locked.offer_skipped = None, None, []
+            locked.save(update_fields=["assignee", "assigned_at", "offer_skipped"])
+            _hand_over(locked, target, org)
+        else:
+            if to_skill is not None:
+                locked.required_skill = to_skill
+                locked.save(update_fields=["required_skill"])
+            system_event_record(
+                locked,
+                event="transferred",
+                data={
+                    "from": from_name,
+                    "to": "queue",
+                    "skill": to_skill.code if to_skill else "",
+                    "agent_name": "",
+                },
+            )
+            if previous is not None:
+                _ended(locked, previous, "transferred")
+            _requeue(locked, skip_user_id=previous)
+    return locked
+
+
+def conversation_reassign(
+    *, supervisor: Any, conversation: Conversation | str, to_agent: Any
+) -> Conversation:
+    """A supervisor moves a waiting, offered or served conversation to an agent directly."""
+    if not _can_supervise(supervisor):
+        raise NotInScope(_("Only a supervisor may reassign conversations."))
+    with transaction.atomic():
+        _org_locked()
+        locked = _conversation_locked(conversation)
+        if locked.state not in (CS.QUEUED, CS.OFFERED, CS.ASSIGNED):
+            raise InvalidInput(
+                _("Only waiting or served conversations can be reassigned."), code="not_open"
+            )
+        if to_agent.pk in (locked.assignee_id, locked.offered_to_id):
+            raise InvalidInput(_("It is already with that agent."), code="same_agent")
+        target = _target_profile(to_agent)
+        system_event_record(
+            locked,
+            event="reassigned",
+            data={"by": supervisor.profile.public_name, "agent_name": target.public_name},
+        )
+        if locked.state == CS.OFFERED and locked.offered_to_id is not None:
+            _withdrawn(locked, locked.offered_to_id)
+        if locked.state == CS.ASSIGNED and locked.assignee_id is not None:
+            _ended(locked, locked.assignee_id, "reassigned")
+        _assign(locked, target)
+    return locked
+
+
+def conversation_pick(*, user: Any, conversation: Conversation | str) -> Conversation:
+    """An agent takes a waiting conversation from the queue, where the supervisor allows it."""
+    _profile(user)
+    with transaction.atomic():
+        org = _org_locked()
+        if not org.agents_may_pick:
+            raise NotInScope(_("Picking from the queue is turned off by the supervisor."))
+        locked = _conversation_locked(conversation)
+        if locked.state != CS.QUEUED:
+            raise InvalidInput(_("Someone else took it already."), code="not_waiting")
+        if lines_in_use() >= org.max_lines:
+            raise InvalidInput(_("Every line of the center is busy."), code="lines_full")
+        target = _target_profile(user)
+        _assign(locked, target)
+    return locked
+
+
+# ---- the end of a conversation -----------------------------------------------------------
+
+
+def conversation_wrap_up(*, user: Any, conversation: Conversation | str) -> Conversation:
+    with transaction.atomic():
+        locked = _conversation_locked(conversation)
+        _ensure_handles(locked, user)
+        if locked.state == CS.WRAP_UP:
+            return locked
+        locked.state = CS.WRAP_UP
+        locked.save(update_fields=["state"])
+        system_event_record(locked, event="wrap_up", data={})
+        _state_changed(locked)
+        _queue_changed("wrap_up")
+    return locked
+
+
+def conversation_close(
+    *, user: Any, conversation: Conversation | str, disposition: str
+) -> Conversation:
+    """Close with the agent's disposition code; the agent's slot frees for the next one."""
+    if disposition not in Disposition.values:
+        raise InvalidInput(_("Choose how the conversation ended."), code="invalid_disposition")
+    with transaction.atomic():
+        locked = _conversation_locked(conversation)
+        _ensure_handles(locked, user)
+        _close(locked, disposition=disposition, reason="agent_closed")
+    return locked
+
+
+def _close(conversation: Conversation, *, disposition: str, reason: str) -> None:
+    conversation.state = CS.CLOSED
+    conversation.closed_at = timezone.now()
+    conversation.disposition = disposition
+    conversation.offered_to = None
+    conversation.offer_expires_at = None
+    conversation.save(
+        update_fields=["state", "closed_at", "disposition", "offered_to", "offer_expires_at"]
+    )
+    system_event_record(
+        conversation, event="closed", data={"disposition": disposition, "reason": reason}
+    )
+    _state_changed(conversation)
+    if conversation.assignee_id is not None:
+        _ended(conversation, conversation.assignee_id, reason)
+    _queue_changed("closed")
+    _distribute_after_commit()
+
+
+def agents_may_pick_set(*, user: Any, allowed: bool) -> OrganisationSettings:
+    """The supervisor's switch: may agents take conversations from the queue themselves?"""
+    if not _can_supervise(user):
+        raise NotInScope(_("Only a supervisor may change this."))
+    with transaction.atomic():
+        org = _org_locked()
+        org.agents_may_pick = allowed
+        org.save(update_fields=["agents_may_pick"])
+        _queue_changed("settings")
+    return org

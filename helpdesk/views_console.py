@@ -1,0 +1,142 @@
+"""The agent console and the supervisor's wallboard (HTTP side; live data is on /ws/agent/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk import selectors_queue
+from helpdesk.errors import DomainError
+from helpdesk.models import (
+    Category,
+    Disposition,
+    OrganisationSettings,
+    Presence,
+    Priority,
+    Section,
+    Skill,
+)
+from helpdesk.services import distributor
+
+
+def _console_strings() -> dict[str, str]:
+    return {
+        "connected": _("Connected"),
+        "reconnecting": _("Reconnecting…"),
+        "accept": _("Accept"),
+        "decline": _("Decline"),
+        "pick": _("Take"),
+        "nothing": _("Nothing here."),
+        "typing": _("The citizen is typing…"),
+        "read": _("Read"),
+        "note": _("Private note"),
+        "map": _("Open the map"),
+        "history": _("Contact history"),
+        "tickets": _("Tickets"),
+        "conversations": _("Earlier conversations"),
+        "ticket_created": _("Ticket registered:"),
+        "expires": _("answer within"),
+        "seconds": _("s"),
+        "event_opened": _("Conversation opened"),
+        "event_queued": _("Waiting in the queue"),
+        "event_offered": _("Offered to"),
+        "event_assigned": _("Assigned to"),
+        "event_offer_expired": _("Offer not answered by"),
+        "event_transferred": _("Transferred"),
+        "event_reassigned": _("Reassigned to"),
+        "event_agent_left": _("Agent left:"),
+        "event_requeued": _("Back in the queue"),
+        "event_wrap_up": _("Wrap-up"),
+        "event_closed": _("Closed"),
+        "waiting": _("waiting"),
+    }
+
+
+@login_required
+@permission_required("helpdesk.serve_conversations", raise_exception=True)
+def console(request: HttpRequest) -> HttpResponse:
+    config: dict[str, Any] = {
+        "user_id": request.user.pk,
+        "language": request.LANGUAGE_CODE,
+        "strings": _console_strings(),
+        "presences": [{"value": v, "label": str(label)} for v, label in Presence.choices],
+        "dispositions": [{"value": v, "label": str(label)} for v, label in Disposition.choices],
+        "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices],
+        "categories": [
+            {"code": c.code, "name": c.name, "section": c.default_section.code}
+            for c in Category.objects.filter(is_active=True).select_related("default_section")
+        ],
+        "sections": [
+            {"code": s.code, "name": f"{s.directorate.name} — {s.name}"}
+            for s in Section.objects.filter(is_active=True).select_related("directorate")
+        ],
+        "skills": [{"code": s.code, "name": s.name} for s in Skill.objects.all()],
+        "agents": [
+            {"id": p.user_id, "name": p.public_name}
+            for p in selectors_queue.serving_agents()
+            if p.user_id != request.user.pk
+        ],
+        "canned": selectors_queue.canned_reply_list(),
+    }
+    return render(request, "console/console.html", {"config": config})
+
+
+@login_required
+@permission_required("helpdesk.supervise", raise_exception=True)
+def supervisor(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "console/supervisor.html",
+        {
+            "org": OrganisationSettings.load(),
+            "config": {
+                "strings": {
+                    "reassign": _("Reassign"),
+                    "nobody": _("Nobody"),
+                    "reconnecting": _("Reconnecting…"),
+                    "connected": _("Live"),
+                },
+            },
+        },
+    )
+
+
+@require_GET
+@login_required
+@permission_required("helpdesk.supervise", raise_exception=True)
+def supervisor_wallboard(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors_queue.wallboard())
+
+
+@require_POST
+@login_required
+@permission_required("helpdesk.supervise", raise_exception=True)
+def supervisor_reassign(request: HttpRequest) -> JsonResponse:
+    target = get_user_model().objects.filter(pk=request.POST.get("agent") or 0).first()
+    if target is None:
+        return JsonResponse({"error": _("Choose an agent.")}, status=400)
+    try:
+        distributor.conversation_reassign(
+            supervisor=request.user,
+            conversation=request.POST.get("conversation", ""),
+            to_agent=target,
+        )
+    except DomainError as exc:
+        return JsonResponse({"error": exc.message, "code": exc.code}, status=400)
+    return JsonResponse({"ok": True})
+
+
+@require_POST
+@login_required
+@permission_required("helpdesk.supervise", raise_exception=True)
+def supervisor_pick(request: HttpRequest) -> JsonResponse:
+    org = distributor.agents_may_pick_set(
+        user=request.user, allowed=request.POST.get("allowed") == "1"
+    )
+    return JsonResponse({"agents_may_pick": org.agents_may_pick})

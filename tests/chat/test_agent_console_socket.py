@@ -1,0 +1,195 @@
+"""The agent console's WebSocket: who may connect, offers, replies, and never going stale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from chat.consumers_agent import AgentConsoleConsumer
+from helpdesk.inbound import InboundMessage, SenderIdentity
+from helpdesk.models import Message
+from helpdesk.services.conversations import conversation_receive, message_post
+from helpdesk.services.distributor import distribute
+from tests.factories import make_agent, make_org, make_staff, make_waiting
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _connect(user: Any) -> tuple[WebsocketCommunicator, bool]:
+    communicator = WebsocketCommunicator(AgentConsoleConsumer.as_asgi(), "/ws/agent/")
+    communicator.scope["user"] = user
+    connected, _code = await communicator.connect()
+    return communicator, connected
+
+
+async def _frames_until(communicator: WebsocketCommunicator, kind: str) -> list[dict]:
+    frames = []
+    while True:
+        frame = await communicator.receive_json_from(timeout=5)
+        frames.append(frame)
+        if frame["type"] == kind:
+            return frames
+
+
+async def _drain(communicator: WebsocketCommunicator) -> list[dict]:
+    frames = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        frames.append(await communicator.receive_json_from())
+    return frames
+
+
+def _citizen_writes(conversation: Any, text: str) -> None:
+    conversation_receive(
+        InboundMessage(
+            channel="webchat",
+            external_id=f"{conversation.public_id}:{text}",
+            sender=SenderIdentity(display_name="Said"),
+            text=text,
+            conversation_public_id=str(conversation.public_id),
+            contact_id=conversation.contact_id,
+        )
+    )
+
+
+def _messages(frames: list[dict], public_id: str) -> list[tuple[int, str]]:
+    return [
+        (f["message"]["seq"], f["message"]["text"] or f["message"]["event"])
+        for f in frames
+        if f["type"] == "message" and f["conversation"] == public_id
+    ]
+
+
+@pytest.fixture
+def org_and_agent() -> tuple[Any, Any]:
+    org = make_org()
+    return org, make_agent(display_name="Aisha")
+
+
+async def test_it_refuses_a_user_who_does_not_serve_conversations() -> None:
+    dispatcher = await sync_to_async(make_staff)("dispatcher")
+    communicator, connected = await _connect(dispatcher)
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_it_refuses_an_anonymous_visitor() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    communicator, connected = await _connect(AnonymousUser())
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_it_answers_an_unknown_frame_with_an_error(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    communicator, connected = await _connect(agent)
+    assert connected
+    await communicator.send_json_to({"type": "launch_missiles"})
+    frame = await communicator.receive_json_from(timeout=5)
+    assert (frame["type"], frame["code"]) == ("error", "unknown_frame")
+    await communicator.disconnect()
+
+
+async def test_it_delivers_an_offer_with_its_transcript(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    communicator, _ = await _connect(agent)
+    await communicator.send_json_to({"type": "resume", "conversations": {}})
+    snapshot = (await _frames_until(communicator, "snapshot"))[-1]
+    assert snapshot["offers"] == []
+    waiting = await sync_to_async(make_waiting)(subject="Pothole")
+    await sync_to_async(_citizen_writes)(waiting, "There is a pothole")
+    await sync_to_async(distribute)()
+    frames = await _frames_until(communicator, "offer.new")
+    frames += await _drain(communicator)
+    assert frames[-1]["type"] != "error"
+    assert _messages(frames, str(waiting.public_id)) == [(1, "There is a pothole"), (2, "offered")]
+    await communicator.disconnect()
+
+
+async def test_accepting_and_replying_reaches_the_transcript_once(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    waiting = await sync_to_async(make_waiting)()
+    await sync_to_async(distribute)()
+    communicator, _ = await _connect(agent)
+    await communicator.send_json_to({"type": "resume", "conversations": {}})
+    await _frames_until(communicator, "snapshot")
+    public_id = str(waiting.public_id)
+    await communicator.send_json_to({"type": "accept", "conversation": public_id})
+    await _frames_until(communicator, "assignment.new")
+    reply = {"type": "send", "conversation": public_id, "text": "Hello", "client_id": "c1"}
+    await communicator.send_json_to(reply)
+    await communicator.send_json_to(reply)
+    frames = await _drain(communicator)
+    acks = [f for f in frames if f["type"] == "ack"]
+    assert len(acks) == 2 and acks[0]["seq"] == acks[1]["seq"]
+    texts = [t for _s, t in _messages(frames, public_id)]
+    assert texts.count("Hello") == 1
+    assert await sync_to_async(Message.objects.filter(text="Hello").count)() == 1
+    await communicator.disconnect()
+
+
+async def test_it_resumes_after_a_dropped_socket_with_every_missed_event_once_in_order(
+    org_and_agent,
+) -> None:
+    _org, agent = org_and_agent
+    waiting = await sync_to_async(make_waiting)()
+    await sync_to_async(_citizen_writes)(waiting, "first")
+    await sync_to_async(distribute)()
+    public_id = str(waiting.public_id)
+
+    communicator, _ = await _connect(agent)
+    await communicator.send_json_to({"type": "resume", "conversations": {}})
+    await _frames_until(communicator, "snapshot")
+    await communicator.send_json_to({"type": "accept", "conversation": public_id})
+    before = await _frames_until(communicator, "assignment.new")
+    before += await _drain(communicator)
+    seen = max(seq for seq, _t in _messages(before, public_id))
+    await communicator.disconnect()  # the laptop sleeps
+
+    supervisor = await sync_to_async(make_staff)("supervisor")
+    await sync_to_async(_citizen_writes)(waiting, "second")
+    await sync_to_async(message_post)(
+        conversation=waiting, sender_kind="agent", user=supervisor, text="note", is_internal=True
+    )
+    await sync_to_async(_citizen_writes)(waiting, "third")
+    second_waiting = await sync_to_async(make_waiting)()
+    await sync_to_async(distribute)()  # a new offer arrives while the agent is away
+
+    communicator, _ = await _connect(agent)
+    await communicator.send_json_to({"type": "resume", "conversations": {public_id: seen}})
+    frames = await _frames_until(communicator, "snapshot")
+    frames += await _drain(communicator)
+    snapshot = next(f for f in frames if f["type"] == "snapshot")
+    assert [o["id"] for o in snapshot["offers"]] == [str(second_waiting.public_id)]
+    missed = _messages(frames, public_id)
+    assert [t for _s, t in missed] == ["second", "note", "third"]
+    assert [s for s, _t in missed] == list(range(seen + 1, seen + 4))
+
+    # Live again: the next message arrives exactly once.
+    await sync_to_async(_citizen_writes)(waiting, "fourth")
+    live = await _drain(communicator)
+    assert [t for _s, t in _messages(live, public_id)] == ["fourth"]
+    await communicator.disconnect()
+
+
+async def test_a_gap_in_live_events_is_filled_from_the_database(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    waiting = await sync_to_async(make_waiting)(state="assigned", assignee=agent)
+    public_id = str(waiting.public_id)
+    communicator, _ = await _connect(agent)
+    await communicator.send_json_to({"type": "resume", "conversations": {}})
+    await _frames_until(communicator, "snapshot")
+    await _drain(communicator)
+    # A message stored without its event (another process crashed before publishing).
+    from helpdesk.services.conversations import message_append
+
+    await sync_to_async(message_append)(
+        conversation_id=waiting.pk, sender_kind="citizen", channel="webchat", text="lost event"
+    )
+    await sync_to_async(_citizen_writes)(waiting, "after")
+    frames = await _drain(communicator)
+    assert [t for _s, t in _messages(frames, public_id)] == ["lost event", "after"]
+    await communicator.disconnect()

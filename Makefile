@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test lint typecheck pytest bench bench-quick clean
+.PHONY: install demo test lint typecheck pytest bench bench-quick clean messages
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Nidaa needs Python 3.11 or newer")'
@@ -43,3 +43,9 @@ bench-quick: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+# Refresh the translation catalogues after changing user-visible strings (needs GNU gettext);
+# the compiled .mo files are committed so a fresh machine needs no gettext.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ar -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-artifacts
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv

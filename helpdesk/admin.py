@@ -24,6 +24,7 @@ from helpdesk.models import (
     Section,
     Skill,
     SLAPolicy,
+    SLATarget,
     Ticket,
     TicketEvent,
 )
@@ -63,9 +64,15 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["code", "name_ar", "name_en", "sms_number", "email", "api_enabled"]
 
 
+class SLATargetInline(admin.TabularInline):
+    model = SLATarget
+    extra = 0
+
+
 @admin.register(SLAPolicy)
 class SLAPolicyAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "first_response_minutes", "resolution_minutes"]
+    inlines = [SLATargetInline]
 
 
 @admin.register(Skill)
@@ -201,3 +208,7 @@ class CannedReplyAdmin(admin.ModelAdmin):
     list_display = ["code", "title_ar", "title_en", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "title_ar", "title_en", "text_ar", "text_en"]
+
+
+# The notification outbox, its templates and inbound SMS (registered on import).
+from helpdesk.notify import admin as _notify_admin  # noqa: E402, F401

@@ -37,6 +37,16 @@ def ticket_group(ticket_id: int) -> str:
     return f"ticket.{ticket_id}"
 
 
+def section_group(section_id: int) -> str:
+    """The workspaces of a section's staff (tier 3)."""
+    return f"section.{section_id}"
+
+
+def role_group(role: str) -> str:
+    """Every workspace of one role: dispatchers, supervisors …"""
+    return f"role.{role}"
+
+
 # ---- event types and their schemas ---------------------------------------------
 
 EVENT_SCHEMAS: dict[str, frozenset[str]] = {

@@ -17,7 +17,8 @@ from helpdesk.phones import to_ascii_digits
 # separators, slash, dot, underscore, space.
 _SEP = r"[-_/.\s\u2010-\u2015\u0640\u066b\u066c]"
 _PATTERN = re.compile(
-    rf"(?:(?P<prefix>[A-Za-z]{{2,5}})\s*{_SEP}?\s*)?(?P<year>20\d{{2}})\s*{_SEP}?\s*(?P<number>\d{{1,6}})(?!\d)"
+    rf"(?:(?<![A-Za-z])(?P<prefix>[A-Za-z]{{2,5}})(?P<joint>\s*{_SEP}?\s*))?"
+    rf"(?P<year>20\d{{2}})\s*{_SEP}?\s*(?P<number>\d{{1,6}})(?!\d)"
 )
 
 
@@ -27,7 +28,12 @@ def parse_reference(text: str) -> str | None:
     match = _PATTERN.search(ascii_text)
     if match is None:
         return None
-    prefix = (match.group("prefix") or settings.NIDAA_REFERENCE_PREFIX).upper()
-    if prefix != settings.NIDAA_REFERENCE_PREFIX.upper():
-        return None
+    ours = settings.NIDAA_REFERENCE_PREFIX.upper()
+    prefix = (match.group("prefix") or ours).upper()
+    if prefix != ours:
+        # "XYZ-2026-1" is another organisation's reference; "About 2026/123" is a
+        # word followed by ours without its prefix.
+        if match.group("joint").strip():
+            return None
+        prefix = ours
     return f"{prefix}-{match.group('year')}-{int(match.group('number')):06d}"

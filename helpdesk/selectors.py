@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from helpdesk.models import Role, Ticket, TicketStatus
+from helpdesk.models import Role, SLAAlert, SLAAlertKind, Ticket, TicketStatus
 from helpdesk.phones import to_ascii_digits
 from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
@@ -75,3 +75,26 @@ def ticket_public_lookup(*, reference: str, phone_last_digits: str) -> Ticket | 
     if ticket is None or not ticket.contact.phone or not ticket.contact.phone.endswith(digits[-4:]):
         return None
     return ticket
+
+
+# Which SLA alerts each role's workspace shows.
+_ALERTS_FOR_ROLE: dict[str, tuple[str, ...]] = {
+    Role.SECTION_STAFF: (SLAAlertKind.REMINDER, SLAAlertKind.ESCALATION),
+    Role.DISPATCHER: (SLAAlertKind.ESCALATION, SLAAlertKind.CALLBACK),
+    Role.SUPERVISOR: tuple(SLAAlertKind.values),
+    Role.ADMINISTRATOR: tuple(SLAAlertKind.values),
+}
+
+
+def sla_alert_list_for(actor: Actor, *, limit: int = 20) -> list[SLAAlert]:
+    """The latest reminders and escalations about unfinished tickets ``actor`` may see."""
+    kinds = _ALERTS_FOR_ROLE.get(actor.role, ())
+    if not kinds:
+        return []
+    visible = ticket_list_visible_to(actor).exclude(status=TicketStatus.CLOSED)
+    alerts = (
+        SLAAlert.objects.filter(kind__in=kinds, ticket__in=visible.values("pk"))
+        .select_related("ticket")
+        .order_by("-created_at", "-pk")
+    )
+    return list(alerts[:limit])

@@ -18,6 +18,7 @@ from helpdesk.models import (
     Attachment,
     Category,
     Message,
+    Notification,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -233,12 +234,23 @@ def _attachment_entry(attachment: Attachment) -> TimelineEntry:
 
 
 def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
-    """HOOK for the notifications outbox (branch wt-notify): one entry per SMS/e-mail sent.
-
-    Empty until a notification model exists; the timeline already merges what
-    this returns by time.
-    """
-    return []
+    """One entry per SMS, e-mail or fax the outbox holds for the ticket, with its fate."""
+    return [
+        TimelineEntry(
+            at=notification.created_at,
+            kind="notification",
+            title=f"{notification.get_channel_display()} → {notification.recipient}",
+            text=notification.body,
+            data={
+                "event": notification.get_template_key_display(),
+                "status": notification.get_status_display(),
+                "delivery": notification.delivery_status,
+                "error": notification.last_error,
+                "attempts": notification.attempts,
+            },
+        )
+        for notification in Notification.objects.filter(ticket=ticket).order_by("created_at")
+    ]
 
 
 def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:

@@ -218,6 +218,49 @@ NIDAA_DEFAULT_PHONE_REGION = env_str("NIDAA_DEFAULT_PHONE_REGION", "OM")
 # The public report form refuses submissions faster than a person can type (spam bots).
 NIDAA_PORTAL_MIN_SECONDS = env_int("NIDAA_PORTAL_MIN_SECONDS", 3, minimum=0)
 
+# Notifications and SLA follow-up (helpdesk/notify, docs/notifications.md)
+NIDAA_OUTBOX_DIR = Path(env_str("NIDAA_OUTBOX_DIR", str(VAR_DIR / "outbox")))
+NIDAA_SMS_BACKEND = env_str("NIDAA_SMS_BACKEND", "console")
+NIDAA_SMS_GATEWAY: dict[str, Any] = {
+    "URL": env_str("NIDAA_SMS_URL", ""),
+    "METHOD": env_str("NIDAA_SMS_METHOD", "POST").upper(),
+    "PARAM_TO": env_str("NIDAA_SMS_PARAM_TO", "to"),
+    # e164 (+96891234567) or digits (96891234567)
+    "TO_FORMAT": env_str("NIDAA_SMS_TO_FORMAT", "e164"),
+    "PARAM_TEXT": env_str("NIDAA_SMS_PARAM_TEXT", "text"),
+    "PARAM_SENDER": env_str("NIDAA_SMS_PARAM_SENDER", "from"),
+    "SENDER": env_str("NIDAA_SMS_SENDER", "1111"),
+    "PARAM_REFERENCE": env_str("NIDAA_SMS_PARAM_REFERENCE", ""),
+    "PARAM_UNICODE": env_str("NIDAA_SMS_PARAM_UNICODE", ""),
+    "EXTRA_PARAMS": env_str("NIDAA_SMS_EXTRA_PARAMS", ""),
+    "AUTH": env_str("NIDAA_SMS_AUTH", "none").lower(),
+    "USERNAME": env_str("NIDAA_SMS_USERNAME", ""),
+    "PASSWORD": env_str("NIDAA_SMS_PASSWORD", ""),
+    "PARAM_USERNAME": env_str("NIDAA_SMS_PARAM_USERNAME", "username"),
+    "PARAM_PASSWORD": env_str("NIDAA_SMS_PARAM_PASSWORD", "password"),
+    "TOKEN": env_str("NIDAA_SMS_TOKEN", ""),
+    "SUCCESS_REGEX": env_str("NIDAA_SMS_SUCCESS_REGEX", ""),
+    "MESSAGE_ID_REGEX": env_str("NIDAA_SMS_MESSAGE_ID_REGEX", ""),
+    "TIMEOUT": env_int("NIDAA_SMS_TIMEOUT", 15, minimum=1, maximum=120),
+    # Webhooks from the gateway: /notify/sms/<kind>/<token>/
+    "WEBHOOK_TOKEN": env_str("NIDAA_SMS_WEBHOOK_TOKEN", ""),
+    "DLR_PARAM_ID": env_str("NIDAA_SMS_DLR_PARAM_ID", "id"),
+    "DLR_PARAM_REFERENCE": env_str("NIDAA_SMS_DLR_PARAM_REFERENCE", "reference"),
+    "DLR_PARAM_STATUS": env_str("NIDAA_SMS_DLR_PARAM_STATUS", "status"),
+    "INBOUND_PARAM_FROM": env_str("NIDAA_SMS_INBOUND_PARAM_FROM", "from"),
+    "INBOUND_PARAM_TEXT": env_str("NIDAA_SMS_INBOUND_PARAM_TEXT", "text"),
+    "INBOUND_PARAM_ID": env_str("NIDAA_SMS_INBOUND_PARAM_ID", "id"),
+}
+NIDAA_FAX_EMAIL_PATTERN = env_str("NIDAA_FAX_EMAIL_PATTERN", "{number}@fax.example")
+NIDAA_NOTIFY_MAX_ATTEMPTS = env_int("NIDAA_NOTIFY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+NIDAA_NOTIFY_RETRY_BASE_SECONDS = env_int("NIDAA_NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
+NIDAA_NOTIFY_RETRY_MAX_SECONDS = env_int("NIDAA_NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
+# A worker holds a message this long while sending; after that the sweep re-queues it.
+NIDAA_NOTIFY_LEASE_SECONDS = env_int("NIDAA_NOTIFY_LEASE_SECONDS", 120, minimum=1)
+# Business minutes after "resolved" before the dispatcher is reminded to call the citizen.
+NIDAA_CALLBACK_DUE_MINUTES = env_int("NIDAA_CALLBACK_DUE_MINUTES", 60, minimum=1)
+NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
+
 # Social media (social/, docs/social.md). App-level values here; each X account's
 # and Facebook page's own token is read from the variable named in the admin.
 NIDAA_X_API_URL = env_str("X_API_URL", "https://api.twitter.com")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("supervisor/reassign/", views_console.supervisor_reassign, name="supervisor_reassign"),
     path("supervisor/pick/", views_console.supervisor_pick, name="supervisor_pick"),
     path("files/<str:token>", views.attachment, name="attachment"),
+    path("notify/", include("helpdesk.notify.urls")),
     path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
     path("social/", include("social.urls")),

@@ -55,6 +55,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "helpdesk/workspace.html",
         {
             "worklist": selectors.ticket_worklist(actor)[:50],
+            "alerts": selectors.sla_alert_list_for(actor),
             "status_rows": status_rows,
             "role_label": Role(role).label,
         },

@@ -375,6 +375,7 @@ def section_workspace(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "worklist": selectors_tickets.section_worklist(actor)[:100],
             "done": selectors_tickets.recently_done(actor),
+            "alerts": selectors.sla_alert_list_for(actor),
             "sections": actor.user.profile.sections.all(),
             "here": reverse("section_workspace"),
         },

@@ -1,6 +1,17 @@
 """The core domain of Nidaa: organisation, people and work."""
 
 from helpdesk.models.access import PartnerApiToken
+from helpdesk.models.notifications import (
+    InboundSms,
+    Notification,
+    NotificationEvent,
+    NotificationLanguage,
+    NotificationStatus,
+    NotificationTemplate,
+    SLAAlert,
+    SLAAlertKind,
+    SLATarget,
+)
 from helpdesk.models.organisation import (
     Category,
     Directorate,
@@ -42,14 +53,23 @@ __all__ = [
     "Directorate",
     "Disposition",
     "Holiday",
+    "InboundSms",
     "Message",
+    "Notification",
+    "NotificationEvent",
+    "NotificationLanguage",
+    "NotificationStatus",
+    "NotificationTemplate",
     "OrganisationSettings",
     "Partner",
     "PartnerApiToken",
     "Presence",
     "Priority",
     "Role",
+    "SLAAlert",
+    "SLAAlertKind",
     "SLAPolicy",
+    "SLATarget",
     "Section",
     "SenderKind",
     "Skill",

@@ -33,7 +33,7 @@ class SLAPolicy(BilingualName):
     first_response_minutes = models.PositiveIntegerField(_("first response target (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution target (minutes)"))
     reminder_percent = models.PositiveSmallIntegerField(
-        _("remind the section at (% of the resolution target)"), default=75
+        _("remind the section at this percentage of the resolution target"), default=75
     )
 
     class Meta:

@@ -37,6 +37,8 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.roles import SYSTEM_ROLE, Actor
+from helpdesk.services import notifications
+from helpdesk.services.sla import sla_targets
 
 S = TicketStatus
 
@@ -255,6 +257,7 @@ def ticket_transition(
             is_public=transition.public,
             data={"action": action, **(data or {})},
         )
+        notifications.ticket_event_notify(event)
         _publish_change(locked)
     ticket.refresh_from_db()
     return event
@@ -282,12 +285,14 @@ def _next_reference(now: datetime.datetime) -> str:
     return f"{settings.NIDAA_REFERENCE_PREFIX}-{year}-{number:06d}"
 
 
-def _due_dates(category: Category, start: datetime.datetime) -> tuple[datetime.datetime, ...]:
+def _due_dates(
+    category: Category, start: datetime.datetime, priority: str | None = None
+) -> tuple[datetime.datetime, ...]:
     calendar = Calendar.load()
-    policy = category.sla_policy
+    first_response_minutes, resolution_minutes = sla_targets(category.sla_policy, priority)
     return (
-        calendar.add_business_minutes(start, policy.first_response_minutes),
-        calendar.add_business_minutes(start, policy.resolution_minutes),
+        calendar.add_business_minutes(start, first_response_minutes),
+        calendar.add_business_minutes(start, resolution_minutes),
     )
 
 
@@ -348,7 +353,7 @@ def ticket_create(
 def ticket_register(*, ticket: Ticket, actor: Actor, note: str = "") -> Ticket:
     with transaction.atomic():
         ticket_transition(ticket=ticket, action="register", actor=actor, note=note)
-        first_due, resolution_due = _due_dates(ticket.category, timezone.now())
+        first_due, resolution_due = _due_dates(ticket.category, timezone.now(), ticket.priority)
         Ticket.objects.filter(pk=ticket.pk).update(
             registered_at=timezone.now(),
             first_response_due=first_due,

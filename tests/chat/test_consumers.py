@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import time
+import types
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,7 +19,7 @@ from PIL import Image
 from chat import consumers, frames
 from chat.services import chat_image_upload
 from chat.session import SALT
-from helpdesk import events
+from helpdesk import events, ratelimit
 from helpdesk.asgi import application
 from helpdesk.models import Conversation, Message
 from helpdesk.services.conversations import citizen_group, message_post, staff_group
@@ -571,7 +573,13 @@ async def test_it_slows_down_a_connection_that_floods(ws: WebsocketCommunicator)
     assert (await ws.receive_json_from())["code"] == "rate_limited"
 
 
-async def test_it_limits_messages_per_address_across_connections(live_chat: Chat) -> None:
+async def test_it_limits_messages_per_address_across_connections(
+    live_chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One fixed window for the whole test: a window rolling over midway would
+    # hand out a fresh allowance and hide the limit.
+    frozen = time.time()
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: frozen))
     limit = consumers.MESSAGE_LIMIT.count
     sent = 0
     errors: list[str] = []

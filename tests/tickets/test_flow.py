@@ -11,6 +11,7 @@ from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.models import (
     Attachment,
     Conversation,
+    Notification,
     Role,
     Ticket,
     TicketEventKind,
@@ -118,6 +119,24 @@ def test_it_walks_a_chat_through_the_whole_muscat_flow(org: Org) -> None:
     ]
     callback = ticket.events.get(to_status="citizen_notified")
     assert callback.note == "Citizen thanked us."
+
+    # The citizen was told at each step, by SMS (the preferred channel), in Arabic.
+    sent = list(
+        Notification.objects.filter(ticket=ticket, contact=ticket.contact)
+        .order_by("created_at", "pk")
+        .values_list("template_key", "channel", "recipient", "language")
+    )
+    assert sent == [
+        (key, "sms", "+96891234567", "ar")
+        for key in ("ticket_registered", "forwarded_to_section", "resolved", "closed")
+    ]
+    assert all(
+        ticket.reference in body
+        for body in Notification.objects.filter(ticket=ticket).values_list("body", flat=True)
+    )
+    # … and staff see those messages in the ticket's timeline.
+    timeline = dispatcher.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert timeline.count('class="tl-notification') == 4
 
 
 def test_it_forwards_a_ticket_to_a_partner_who_answers_through_the_api(org: Org) -> None:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from helpdesk.management.commands.demo_setup import DEMO_PASSWORD, DEMO_USERS
@@ -20,6 +21,19 @@ MANAGE_PY = Path(__file__).resolve().parents[3] / "manage.py"
 # Every process of the embedded deployment (DESIGN.md, "Processes").
 PROCESSES: list[tuple[str, list[str]]] = [
     ("web", ["-m", "daphne", "-b", HOST, "-p", str(PORT), "helpdesk.asgi:application"]),
+    (
+        "worker",
+        [
+            str(MANAGE_PY),
+            "db_worker",
+            "--queue-name",
+            "default,notifications",
+            "--interval",
+            "1",
+            "--no-reload",
+        ],
+    ),
+    ("scheduler", [str(MANAGE_PY), "run_scheduler", "--interval", "30"]),
     ("social-listen", [str(MANAGE_PY), "social_listen"]),
     # Replies to X and Facebook (durable, retried); see docs/social.md.
     ("social-worker", [str(MANAGE_PY), "db_worker", "--queue-name", "social", "--no-reload"]),
@@ -40,7 +54,15 @@ class Command(BaseCommand):
         for user in DEMO_USERS:
             self.stdout.write(f"    {user['username']:<12} {user['role']}")
         self.stdout.write("\n  Press Ctrl-C to stop.\n")
-        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+        self.stdout.write(f"  SMS and e-mail outbox:                  {settings.NIDAA_OUTBOX_DIR}/")
+        env = {
+            **os.environ,
+            "DEBUG": os.environ.get("DEBUG", "1"),
+            # The demo shows every e-mail on the console and keeps a copy in the outbox.
+            "EMAIL_BACKEND": os.environ.get(
+                "EMAIL_BACKEND", "helpdesk.notify.mail.ConsoleAndOutboxBackend"
+            ),
+        }
         children = [
             subprocess.Popen([sys.executable, *argv], env=env)  # noqa: S603 - fixed argv
             for _name, argv in PROCESSES

@@ -22,10 +22,13 @@ from helpdesk.models import (
     Holiday,
     OrganisationSettings,
     Partner,
+    Priority,
     Section,
     Skill,
     SLAPolicy,
+    SLATarget,
 )
+from helpdesk.services.notifications import notification_templates_seed
 from helpdesk.services.staff import role_groups_ensure, staff_user_upsert
 
 DEMO_PASSWORD = "nidaa1111"  # noqa: S105 - documented demo login, never production
@@ -123,6 +126,16 @@ class Command(BaseCommand):
             row["code"]: _upsert(SLAPolicy, row["code"], {k: v for k, v in row.items()})
             for row in demo_data.SLA_POLICIES
         }
+        # An urgent ticket in a slower category is held to the urgent policy's targets.
+        for code in ("standard", "extended"):
+            SLATarget.objects.update_or_create(
+                policy=policies[code],
+                priority=Priority.URGENT,
+                defaults={
+                    "first_response_minutes": policies["urgent"].first_response_minutes,
+                    "resolution_minutes": policies["urgent"].resolution_minutes,
+                },
+            )
         skills = {row["code"]: _upsert(Skill, row["code"], dict(row)) for row in demo_data.SKILLS}
         sections: dict[str, Section] = {}
         categories: dict[str, Category] = {}
@@ -162,6 +175,7 @@ class Command(BaseCommand):
                 defaults={"name_ar": h["name_ar"], "name_en": h["name_en"]},
             )
         role_groups_ensure()
+        notification_templates_seed()
         for spec in DEMO_USERS:
             wanted_skills = spec.get("skills", [])
             staff_user_upsert(

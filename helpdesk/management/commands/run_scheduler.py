@@ -1,0 +1,57 @@
+"""The scheduler: SLA reminders and escalations, and the notification sweep, every interval."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+from helpdesk.services.notifications import notification_sweep
+from helpdesk.services.sla import sla_scan
+
+logger = logging.getLogger("helpdesk.scheduler")
+
+
+class Command(BaseCommand):
+    help = "Raise SLA reminders and escalations and re-queue stuck notifications, every interval."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run one round and exit.")
+        parser.add_argument(
+            "--interval",
+            type=int,
+            default=settings.NIDAA_SCHEDULER_INTERVAL,
+            help="Seconds between rounds (default: NIDAA_SCHEDULER_INTERVAL).",
+        )
+
+    def handle(self, *args: Any, once: bool, interval: int, **options: Any) -> None:
+        stop = threading.Event()
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            logger.info("Scheduler stopping after this round (%s)", signal.strsignal(signum))
+            stop.set()
+
+        if not once:
+            signal.signal(signal.SIGINT, request_stop)
+            signal.signal(signal.SIGTERM, request_stop)
+            logger.info("Scheduler running every %s s", interval)
+        while True:
+            close_old_connections()
+            now = timezone.now()
+            requeued = notification_sweep(now=now)
+            alerts = sla_scan(now=now)
+            if requeued or alerts or once:
+                self.stdout.write(
+                    f"{now:%Y-%m-%d %H:%M:%S} scheduler: {len(alerts)} SLA alert(s), "
+                    f"{requeued} notification(s) re-queued"
+                )
+            close_old_connections()
+            if once or stop.wait(interval):
+                return

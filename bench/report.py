@@ -115,7 +115,10 @@ def _chat_table(targets: dict[str, Any]) -> list[str]:
         "",
         "Latency is from the moment a message was due to leave one client to its arrival at "
         "the other, both ways (citizen → agent and agent → citizen), timestamps inside the "
-        "messages. *Held* = p99 ≤ 100 ms with nothing lost, duplicated or out of order.",
+        "messages. *Held* = p99 ≤ 100 ms with nothing lost, duplicated or out of order; "
+        "*lost* = not arrived within 10 s after the step ended. The ladder starts once the "
+        "server is quiet after setting the conversations up (the time that took is shown "
+        "below).",
         "",
         "| target | p50 ms | p99 ms | p99.9 ms | lost | dup | out of order | p99 vs websockets "
         "| p99 vs Channels+Redis | highest rate held /s |",
@@ -141,6 +144,13 @@ def _chat_table(targets: dict[str, Any]) -> list[str]:
             f"{target['chat']['max_rate_held']} |"
         )
     for target in targets.values():
+        settle = target.get("chat", {}).get("seconds_to_settle_after_set_up")
+        if settle and settle > 2:
+            lines += [
+                "",
+                f"{target['label']}: the server took {settle} s to go quiet after the "
+                f"{target['chat']['conversations']} conversations were set up.",
+            ]
         missed = target.get("chat", {}).get("assignments_found_only_on_resume")
         if missed:
             lines += [

@@ -14,11 +14,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.attachments import attachment_url
+from helpdesk.classify import category_suggestions
 from helpdesk.models import (
     Attachment,
     Category,
     Message,
     Notification,
+    OrganisationSettings,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -157,17 +159,17 @@ def recently_done(actor: Actor, *, limit: int = 20) -> QuerySet[Ticket]:
 
 
 def category_suggest(text: str) -> Category:
-    """The active category whose keywords appear most in ``text`` (the first one if none)."""
-    lowered = text.lower()
-    categories = list(Category.objects.filter(is_active=True).select_related("default_section"))
-    if not categories:
+    """The best keyword match for ``text`` (``helpdesk.classify``), else the fallback category."""
+    suggestions = category_suggestions(text, limit=1)
+    if suggestions:
+        return suggestions[0].item
+    fallback = OrganisationSettings.load().fallback_category
+    if fallback is not None and fallback.is_active:
+        return fallback
+    first = Category.objects.filter(is_active=True).order_by("pk").first()
+    if first is None:
         raise Category.DoesNotExist("no active category")
-
-    def score(category: Category) -> int:
-        return sum(1 for keyword in category.keyword_list() if keyword.lower() in lowered)
-
-    best = max(categories, key=score)
-    return best if score(best) > 0 else categories[0]
+    return first
 
 
 # ---- the timeline ---------------------------------------------------------------------

@@ -72,3 +72,17 @@ def org(db: None) -> object:
     from tests.factories import make_org
 
     return make_org()
+
+
+@pytest.fixture
+def english(settings: object) -> Iterator[None]:
+    """Messages in English, for tests that assert on their wording.
+
+    Arabic is the product's default language; a test that reads English text
+    says so with this fixture (or sends Accept-Language itself).
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk import events
+from helpdesk.classify import category_suggestions
 from helpdesk.errors import InvalidInput, NotFound, NotInScope
 from helpdesk.models import (
     Category,
@@ -117,6 +118,9 @@ def ticket_prefill(*, user: Any, conversation: str) -> dict[str, Any]:
     description = "\n".join(m.text for m in citizen if m.text)
     located = [m for m in citizen if m.latitude is not None and m.longitude is not None]
     category = found.category
+    if category is None and description:
+        suggestions = category_suggestions(description, limit=1)
+        category = suggestions[0].item if suggestions else None
     return {
         "conversation": str(found.public_id),
         "name": found.contact.name,

@@ -7,6 +7,8 @@ from helpdesk.errors import InvalidInput
 from helpdesk.phones import normalize_phone
 from helpdesk.services.contacts import contact_create
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize(
     ("raw", "e164"),

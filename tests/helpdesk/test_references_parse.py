@@ -21,6 +21,8 @@ from tests.factories import Org, make_contact, make_ticket
         "MCT—2026—123",  # em dash
         "٢٠٢٦ـ١٢٣",  # tatweel typed as a dash on an Arabic keyboard
         "٢٠٢٦٫١٢٣",  # Arabic decimal separator
+        "About 2026/123",  # an English word before the bare number is not a prefix
+        "my ticket is mct 2026 123",
     ],
 )
 def test_it_understands_common_ways_of_typing_a_reference(typed: str) -> None:

@@ -482,7 +482,7 @@ def test_it_leaves_numbers_and_plain_text_alone() -> None:
 # ---- daily command ---------------------------------------------------------------------
 
 
-def test_it_prints_the_daily_summary_for_a_day(data: Data) -> None:
+def test_it_prints_the_daily_summary_for_a_day(data: Data, english: None) -> None:
     out = io.StringIO()
     call_command("report_daily", "--date", "2025-03-03", stdout=out)
     lines = out.getvalue().splitlines()

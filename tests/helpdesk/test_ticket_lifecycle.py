@@ -19,7 +19,7 @@ from tests.factories import Org, actor, make_staff, make_ticket
 
 ALL_ROLES = [*Role.values, SYSTEM_ROLE]
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
 
 def _actor_in_scope(role: str, org: Org) -> Actor:

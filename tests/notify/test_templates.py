@@ -16,7 +16,7 @@ from helpdesk.notify.segments import GSM7, sms_size
 from helpdesk.services.notifications import notification_templates_seed
 from tests.factories import Org, make_contact, make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
 
 def test_it_has_arabic_and_english_words_for_every_event() -> None:

@@ -13,7 +13,7 @@ from helpdesk.services.tickets import ticket_dispatch, ticket_forward_to_partner
 from tests.factories import Org, actor, make_contact, make_ticket
 from tests.tickets.helpers import client_for, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from helpdesk.public_status import PER_ADDRESS, PER_REFERENCE
 from tests.factories import Org, make_ticket
 from tests.tickets.helpers import png_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
 
 def _report(org: Org, **overrides: object) -> dict[str, object]:

@@ -34,6 +34,13 @@ pytest: install
 
 test: lint typecheck pytest
 
+# `make bench` measures Nidaa beside its baselines (bench/README.md); ARGS=--quick for a few seconds.
+bench: install
+	$(BIN)/python -m bench $(ARGS)
+
+bench-quick: install
+	$(BIN)/python -m bench --quick $(ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts
 

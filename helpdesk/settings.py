@@ -94,9 +94,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Keep SQLite connections open: closing the last one checkpoints the WAL with
+    # fsyncs, which the channels layer's per-hop close did for every chat message
+    # (make bench measured ~50 ms per message; bench/NOTES.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under Daphne every HTTP request runs in a thread of its own, so neither a
+    # connection per request nor a persistent one per thread bounds PostgreSQL's
+    # connections; a pool per process does (docs/deployment.md, "PostgreSQL").
+    DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0, minimum=0)
+    if DATABASE_POOL_SIZE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": 30,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
@@ -106,7 +121,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 caps a pool at 100 connections and raises beyond it,
+                # which crashed consumers in make bench's reconnect storm.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000, minimum=10),
+                    }
+                ],
                 "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500, minimum=100),
                 "expiry": env_int("CHANNEL_LAYER_EXPIRY", 60, minimum=5),
             },
@@ -117,10 +139,18 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "nidaa",
+            "OPTIONS": {"max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000, minimum=10)},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The in-memory layer's default capacity (100 per channel) made group_send drop
+    # events silently for busy agent consoles under load (make bench, bench/NOTES.md).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500, minimum=100)},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {

@@ -1,0 +1,1 @@
+"""A minimal Channels project with one relay consumer, for the Daphne baselines."""

@@ -123,6 +123,9 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.sent_seq: dict[str, int] = {}
+        self.queue_refresh: asyncio.Task[None] | None = None
+        self.queue_reason = ""
+        self.queue_dirty = False
         self.groups_joined: list[str] = [events.AGENTS_GROUP, events.agent_group(user.pk)]
         if await database_sync_to_async(_may_supervise)(user):
             self.groups_joined.append(events.SUPERVISORS_GROUP)
@@ -133,6 +136,9 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         # Presence is untouched: the grace period decides whether the agent is gone.
+        refresh = getattr(self, "queue_refresh", None)
+        if refresh is not None:
+            refresh.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         for public_id in list(getattr(self, "sent_seq", {})):
@@ -288,13 +294,24 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
         if kind in ("offer.withdrawn", "assignment.ended"):
             await self.unfollow(public_id)
         elif kind == "queue.changed":
-            queue = await QUEUE_SNAPSHOTS.get()
-            await self.send_json({"type": "queue", "queue": queue, "reason": payload["reason"]})
+            # Refreshed beside the event stream, never in its way: offers and
+            # assignments behind this event must not wait for the queue read.
+            self.queue_reason = payload["reason"]
+            self.queue_dirty = True
+            if self.queue_refresh is None or self.queue_refresh.done():
+                self.queue_refresh = asyncio.ensure_future(self.send_queue())
             return
         elif kind in ("typing", "message.receipt", "conversation.state"):
             if public_id not in self.sent_seq:
                 return
         await self.send_json({"type": kind, **payload})
+
+    async def send_queue(self) -> None:
+        """Send the queue list until no event has arrived since the last read."""
+        while self.queue_dirty:
+            self.queue_dirty = False
+            queue = await QUEUE_SNAPSHOTS.get()
+            await self.send_json({"type": "queue", "queue": queue, "reason": self.queue_reason})
 
     async def send_desk_item(self, kind: str, public_id: str) -> None:
         item = await database_sync_to_async(_desk_item)(public_id)

@@ -1,31 +1,44 @@
 """The citizen's chat socket at ``/ws/chat/`` (see ``docs/protocol.md``).
 
-Thin: each frame is validated against its schema, one service is called through
-``database_sync_to_async``, and the answer goes back. Conversation events arrive
-from the channel layer group of the conversation and are forwarded so that the
-citizen sees every message exactly once and in sequence order, whether it came
-from the replay after ``hello`` or live.
+Thin: each frame is validated against its schema, one service is called, and
+the answer goes back. Conversation events arrive from the channel layer group
+of the conversation and are forwarded so that the citizen sees every message
+exactly once and in sequence order, whether it came from the replay after
+``hello`` or live.
+
+The hot path stays on the event loop: rate limits are counted there
+(:func:`helpdesk.ratelimit.ahit`), messages are stored by the process's group
+commit (many sockets, one transaction; the ``ack`` only after that commit),
+and events are sent from the loop, never from the database thread. A socket
+keeps ids and a few words (:class:`chat.session.ChatState`), not model
+instances, and this route runs without the session and auth middleware: the
+citizen is known by the signed token in ``start``/``hello``, not by a cookie.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections import deque
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import selectors, services
 from chat.frames import FrameError, parse_frame
-from chat.session import conversation_for_session, session_from_token
-from helpdesk import ratelimit
+from chat.session import (
+    ChatState,
+    chat_state_for_session,
+    session_from_token,
+    session_token,
+)
+from chat.views import SESSION_LIMIT
+from helpdesk import events, ratelimit
 from helpdesk.errors import DomainError
+from helpdesk.group_commit import WRITES
 from helpdesk.models import Conversation
-from helpdesk.services.conversations import citizen_group
 
 # Per connection, counted in memory: a runaway tab cannot flood the server.
 CONNECTION_FRAMES = 30
@@ -38,27 +51,38 @@ CLOSE_INVALID_SESSION = 4401
 CLOSE_RATE_LIMITED = 4429
 
 
+def _on_conversation(function: Any, conversation_id: int, **kwargs: Any) -> Any:
+    """For the rarer frames (end, rate, receipt, transcript): the service gets its model."""
+    conversation = Conversation.objects.select_related("contact").get(pk=conversation_id)
+    return function(conversation=conversation, **kwargs)
+
+
+def _start(**form: Any) -> tuple[str, ChatState]:
+    conversation = services.chat_start(**form)
+    # The distributor may have offered it already: the welcome says where it is now.
+    conversation.refresh_from_db(fields=["state", "last_seq"])
+    return session_token(conversation), ChatState.of(conversation)
+
+
 class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
-    conversation: Conversation | None
+    chat: ChatState | None
     sent_seq: int
 
     async def connect(self) -> None:
-        self.conversation = None
+        self.chat = None
         self.language = "ar"
         self.sent_seq = 0
         self.frame_times: deque[float] = deque()
         client = self.scope.get("client") or ("unknown", 0)
         self.address = str(client[0])
         await self.accept()
-        if not await sync_to_async(ratelimit.hit)(CONNECT_LIMIT, self.address):
+        if not await ratelimit.ahit(CONNECT_LIMIT, self.address):
             await self.send_error("rate_limited", _("Too many connections. Try again shortly."))
             await self.close(code=CLOSE_RATE_LIMITED)
 
     async def disconnect(self, code: int) -> None:
-        if self.conversation is not None:
-            await self.channel_layer.group_discard(
-                citizen_group(self.conversation), self.channel_name
-            )
+        if self.chat is not None:
+            await self.leave(self.chat.public_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         # Error messages speak the conversation's language once ``hello`` has named it.
@@ -94,67 +118,108 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
         if frame_type == "ping":
             await self.send_json({"type": "pong"})
             return
-        if frame_type == "hello":
-            await self.hello(token=fields["token"], last_seq=fields["last_seq"])
+        if frame_type in ("start", "hello") and self.chat is not None:
+            raise DomainError(_("This connection has already started."), code="already_started")
+        if frame_type == "start":
+            await self.start(fields)
             return
-        conversation = self.conversation
-        if conversation is None:
+        if frame_type == "hello":
+            session = session_from_token(fields["token"])
+            await self.join(session.conversation_public_id)
+            try:
+                resumed = await events.call(chat_state_for_session, session)
+            except DomainError:
+                await self.leave(session.conversation_public_id)
+                raise
+            await self.begin(resumed, last_seq=fields["last_seq"])
+            return
+        chat = self.chat
+        if chat is None:
             raise DomainError(_("Send “hello” first."), code="hello_required")
         if frame_type == "message":
-            await self.message(conversation, fields)
+            await self.message(chat, fields)
         elif frame_type == "typing":
-            await database_sync_to_async(services.chat_typing)(
-                conversation=conversation, active=fields["active"]
-            )
+            await services.chat_typing(public_id=chat.public_id, active=fields["active"])
         elif frame_type == "receipt":
-            await database_sync_to_async(services.chat_receipt)(
-                conversation=conversation, seq=fields["seq"], status=fields["status"]
+            await events.call(
+                _on_conversation,
+                services.chat_receipt,
+                chat.conversation_id,
+                seq=fields["seq"],
+                status=fields["status"],
             )
         elif frame_type == "end":
-            await database_sync_to_async(services.chat_end)(conversation=conversation)
+            await events.call(_on_conversation, services.chat_end, chat.conversation_id)
             await self.send_json({"type": "ended"})
         elif frame_type == "rate":
-            await database_sync_to_async(services.chat_rate)(
-                conversation=conversation, rating=fields["rating"], comment=fields["comment"]
+            await events.call(
+                _on_conversation,
+                services.chat_rate,
+                chat.conversation_id,
+                rating=fields["rating"],
+                comment=fields["comment"],
             )
             await self.send_json({"type": "rated", "rating": fields["rating"]})
         elif frame_type == "transcript":
-            await database_sync_to_async(services.chat_transcript_send)(
-                conversation=conversation, email=fields["email"]
+            await events.call(
+                _on_conversation,
+                services.chat_transcript_send,
+                chat.conversation_id,
+                email=fields["email"],
             )
             await self.send_json({"type": "transcript_sent"})
 
-    async def hello(self, *, token: str, last_seq: int) -> None:
-        if self.conversation is not None:
-            raise DomainError(_("This connection has already started."), code="already_started")
-        session = session_from_token(token)
-        conversation = await database_sync_to_async(conversation_for_session)(session)
-        # Join the group before reading the backlog: an event published in between
-        # is then both replayed and queued, and ``sent_seq`` drops the second copy.
-        await self.channel_layer.group_add(citizen_group(conversation), self.channel_name)
-        self.conversation = conversation
-        self.language = conversation.language
+    async def start(self, form: dict[str, Any]) -> None:
+        """The pre-chat form on the socket: a new conversation, its token, then as ``hello``."""
+        if not await ratelimit.ahit(SESSION_LIMIT, self.address):
+            raise DomainError(_("Too many chats started. Try again shortly."), code="rate_limited")
+        public_id = str(uuid.uuid4())
+        await self.join(public_id)
+        try:
+            with translation.override(form["language"]):
+                token, chat = await events.call(_start, public_id=public_id, **form)
+        except DomainError:
+            await self.leave(public_id)
+            raise
+        await self.send_json({"type": "started", "token": token, "conversation": chat.public_id})
+        await self.begin(chat, last_seq=0)
+
+    async def join(self, public_id: str) -> None:
+        """Join the conversation's group before reading it: an event published in
+        between is then both read and queued, and ``sent_seq`` drops the second copy."""
+        await self.channel_layer.group_add(events.conversation_group(public_id), self.channel_name)
+
+    async def leave(self, public_id: str) -> None:
+        await self.channel_layer.group_discard(
+            events.conversation_group(public_id), self.channel_name
+        )
+
+    async def begin(self, chat: ChatState, *, last_seq: int) -> None:
+        self.chat = chat
+        self.language = chat.language
         self.sent_seq = last_seq
-        agent_name = await database_sync_to_async(selectors.conversation_agent_name)(conversation)
         await self.send_json(
             {
                 "type": "welcome",
-                "conversation": str(conversation.public_id),
-                "state": conversation.state,
-                "language": conversation.language,
-                "name": conversation.contact.name,
-                "agent_name": agent_name,
+                "conversation": chat.public_id,
+                "state": chat.state,
+                "language": chat.language,
+                "name": chat.contact_name,
+                "agent_name": chat.agent_name,
             }
         )
-        await self.send_missed(conversation)
+        if chat.last_seq > last_seq:  # nothing missed: no read at all
+            await self.send_missed()
 
-    async def send_missed(
-        self, conversation: Conversation, *, up_to_seq: int | None = None
-    ) -> None:
+    async def send_missed(self, *, up_to_seq: int | None = None) -> None:
         """Every citizen-visible message after ``sent_seq`` (up to ``up_to_seq``), in order."""
+        assert self.chat is not None
         while True:
-            batch = await database_sync_to_async(selectors.conversation_messages_after)(
-                conversation, after_seq=self.sent_seq, up_to_seq=up_to_seq
+            batch = await events.call(
+                selectors.conversation_messages_after,
+                self.chat.conversation_id,
+                after_seq=self.sent_seq,
+                up_to_seq=up_to_seq,
             )
             for payload in batch:
                 await self.send_json({"type": "message", "message": payload})
@@ -164,12 +229,14 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
         if up_to_seq is not None:
             self.sent_seq = max(self.sent_seq, up_to_seq)
 
-    async def message(self, conversation: Conversation, fields: dict[str, Any]) -> None:
-        if not await sync_to_async(ratelimit.hit)(MESSAGE_LIMIT, self.address):
+    async def message(self, chat: ChatState, fields: dict[str, Any]) -> None:
+        if not await ratelimit.ahit(MESSAGE_LIMIT, self.address):
             raise DomainError(_("Too many messages. Wait a minute."), code="rate_limited")
         latitude, longitude = fields["location"] or (None, None)
-        result = await database_sync_to_async(services.chat_message_receive)(
-            conversation=conversation,
+        result = await WRITES.run(
+            services.chat_message_receive,
+            key=chat.public_id,
+            chat=chat,
             client_msg_id=fields["client_msg_id"],
             text=fields["text"],
             attachment_ids=fields["attachment_ids"],
@@ -189,9 +256,7 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
         kind, payload = event["event"], event["payload"]
-        if self.conversation is None or payload.get("conversation") != str(
-            self.conversation.public_id
-        ):
+        if self.chat is None or payload.get("conversation") != self.chat.public_id:
             return
         if kind == "message.new":
             await self.deliver_message(payload["message"])
@@ -224,8 +289,7 @@ class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
             return
         # A gap: internal notes (never shown) or an event from another process
         # that overtook an earlier one. The database has them all, in order.
-        assert self.conversation is not None
-        await self.send_missed(self.conversation, up_to_seq=seq)
+        await self.send_missed(up_to_seq=seq)
 
     # ---- helpers -----------------------------------------------------------------
 

@@ -8,25 +8,37 @@ the desk and the queue, then every transcript entry it missed, in order. After
 that ``sent_seq`` guarantees each message reaches the console exactly once and
 in sequence, whether it came from the replay or live (a gap is filled from the
 database before the newer message is sent).
+
+Nothing is missed silently. Every event about the agent's desk (an offer, an
+assignment, their end) carries the desk's sequence number ``desk_seq``; a
+console that sees a gap, or a heartbeat answer ahead of what it received (the
+channel layer drops events for a socket that fell too far behind), is sent
+``resync`` and a fresh snapshot, exactly as after a reconnect.
+
+Like the citizen's socket, services run through ``events.call`` (their events
+leave from the loop) and replies go through the process's group commit.
 """
 
 from __future__ import annotations
 
-import asyncio
+from collections import OrderedDict
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
+from helpdesk.group_commit import WRITES
 from helpdesk.models import Conversation, Skill
 from helpdesk.services import console, distributor, presence
-from helpdesk.services.conversations import staff_group
 
 CLOSE_FORBIDDEN = 4403
+# Conversations whose last shown seq a console remembers after they left its desk,
+# so that one offered again is not replayed from the start on the same connection.
+SEEN_REMEMBERED = 500
+DESK_EVENTS = ("offer.new", "offer.withdrawn", "assignment.new", "assignment.ended")
 
 # frame type → {field: (type, required)}
 FRAMES: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
@@ -118,35 +130,36 @@ def _desk_conversation(user: Any, public_id: str) -> Conversation | None:
 class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if not await database_sync_to_async(_may_serve)(user):
+        # Accepted, then closed with 4403: a browser sees the reason, not a bare HTTP 403.
+        await self.accept()
+        if not await events.call(_may_serve, user):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
         self.sent_seq: dict[str, int] = {}
-        self.queue_refresh: asyncio.Task[None] | None = None
-        self.queue_reason = ""
-        self.queue_dirty = False
+        self.seen_seq: OrderedDict[str, int] = OrderedDict()
+        self.desk_seq = 0
+        self.desk_seq_seen_by_heartbeat = 0
+        self.synced = False  # until the first resume, the snapshot to come covers the desk
         self.groups_joined: list[str] = [events.AGENTS_GROUP, events.agent_group(user.pk)]
-        if await database_sync_to_async(_may_supervise)(user):
+        if await events.call(_may_supervise, user):
             self.groups_joined.append(events.SUPERVISORS_GROUP)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
-        await database_sync_to_async(presence.presence_heartbeat)(user=user)
+        await events.call(presence.presence_heartbeat, user=user)
 
     async def disconnect(self, code: int) -> None:
         # Presence is untouched: the grace period decides whether the agent is gone.
-        refresh = getattr(self, "queue_refresh", None)
-        if refresh is not None:
-            refresh.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         for public_id in list(getattr(self, "sent_seq", {})):
             await self.channel_layer.group_discard(
-                staff_group(Conversation(public_id=public_id)), self.channel_name
+                events.conversation_staff_group(public_id), self.channel_name
             )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not hasattr(self, "user"):
+            return  # refused in connect; the close is on its way
         try:
             kind, fields = parse(content)
             await self.dispatch_frame(kind, fields)
@@ -158,24 +171,27 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def dispatch_frame(self, kind: str, fields: dict[str, Any]) -> None:
         user = self.user
-        call = database_sync_to_async
+        call = events.call
         if kind == "heartbeat":
-            await call(presence.presence_heartbeat)(user=user)
-            await self.send_json({"type": "heartbeat"})
+            desk_seq = await call(presence.presence_heartbeat, user=user)
+            await self.send_json({"type": "heartbeat", "desk_seq": desk_seq})
+            await self.check_desk(desk_seq)
         elif kind == "resume":
             await self.resume(fields.get("conversations", {}))
         elif kind == "presence":
-            await call(presence.presence_set)(user=user, presence=fields["presence"])
+            await call(presence.presence_set, user=user, presence=fields["presence"])
         elif kind == "accept":
-            await call(distributor.offer_accept)(user=user, conversation=fields["conversation"])
+            await call(distributor.offer_accept, user=user, conversation=fields["conversation"])
         elif kind == "decline":
-            await call(distributor.offer_decline)(user=user, conversation=fields["conversation"])
+            await call(distributor.offer_decline, user=user, conversation=fields["conversation"])
         elif kind == "pick":
-            await call(distributor.conversation_pick)(
-                user=user, conversation=fields["conversation"]
+            await call(
+                distributor.conversation_pick, user=user, conversation=fields["conversation"]
             )
         elif kind == "send":
-            message = await call(console.console_reply)(
+            message = await WRITES.run(
+                console.console_reply,
+                key=fields["conversation"],
                 user=user,
                 conversation=fields["conversation"],
                 text=fields["text"],
@@ -191,37 +207,52 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
                 }
             )
         elif kind == "typing":
-            await call(console.console_typing)(
-                user=user, conversation=fields["conversation"], active=fields["active"]
+            await call(
+                console.console_typing,
+                user=user,
+                conversation=fields["conversation"],
+                active=fields["active"],
             )
         elif kind == "read":
-            await call(console.console_read)(
-                user=user, conversation=fields["conversation"], seq=fields["seq"]
+            await call(
+                console.console_read,
+                user=user,
+                conversation=fields["conversation"],
+                seq=fields["seq"],
             )
         elif kind == "transfer":
-            await call(_transfer)(user, fields)
+            await call(_transfer, user, fields)
         elif kind == "wrap_up":
-            await call(distributor.conversation_wrap_up)(
-                user=user, conversation=fields["conversation"]
+            await call(
+                distributor.conversation_wrap_up, user=user, conversation=fields["conversation"]
             )
         elif kind == "close":
-            await call(distributor.conversation_close)(
-                user=user, conversation=fields["conversation"], disposition=fields["disposition"]
+            await call(
+                distributor.conversation_close,
+                user=user,
+                conversation=fields["conversation"],
+                disposition=fields["disposition"],
             )
         elif kind == "history":
-            found = await call(console.conversation_for_agent)(
-                user=user, conversation=fields["conversation"], offered_ok=True
+            found = await call(
+                console.conversation_for_agent,
+                user=user,
+                conversation=fields["conversation"],
+                offered_ok=True,
             )
-            history = await call(selectors_queue.contact_history)(found)
+            history = await call(selectors_queue.contact_history, found)
             await self.send_json({"type": "history", **history})
         elif kind == "ticket_prefill":
-            prefill = await call(console.ticket_prefill)(
-                user=user, conversation=fields["conversation"]
+            prefill = await call(
+                console.ticket_prefill, user=user, conversation=fields["conversation"]
             )
             await self.send_json({"type": "ticket_prefill", "ticket": prefill})
         elif kind == "ticket_create":
-            ticket = await call(console.conversation_ticket_create)(
-                user=user, conversation=fields["conversation"], fields=fields["ticket"]
+            ticket = await call(
+                console.conversation_ticket_create,
+                user=user,
+                conversation=fields["conversation"],
+                fields=fields["ticket"],
             )
             await self.send_json(
                 {
@@ -235,7 +266,9 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def resume(self, last_seen: dict[str, Any]) -> None:
         """Snapshot of desk and queue, then every missed transcript entry, in order."""
-        snapshot = await database_sync_to_async(selectors_queue.console_snapshot)(self.user.pk)
+        snapshot = await events.call(selectors_queue.console_snapshot, self.user.pk)
+        self.desk_seq = snapshot["desk_seq"]
+        self.synced = True
         desk = [*snapshot["offers"], *snapshot["conversations"]]
         on_desk = {item["id"] for item in desk}
         for public_id in set(self.sent_seq) - on_desk:
@@ -245,30 +278,54 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
             seen = last_seen.get(item["id"], 0)
             await self.follow(item["id"], seen if isinstance(seen, int) else 0)
 
+    async def resync(self, reason: str) -> None:
+        """The console missed a desk event: say so, and send the desk afresh."""
+        await self.send_json({"type": "resync", "reason": reason})
+        await self.resume(dict(self.sent_seq))
+
+    async def check_desk(self, desk_seq: int) -> None:
+        """A heartbeat found the desk ahead of us: if still so at the next one, resync.
+
+        (An event may be on its way when the heartbeat reads the counter.)
+        """
+        if not self.synced or desk_seq <= self.desk_seq:
+            self.desk_seq_seen_by_heartbeat = 0
+        elif self.desk_seq_seen_by_heartbeat and self.desk_seq < self.desk_seq_seen_by_heartbeat:
+            self.desk_seq_seen_by_heartbeat = 0
+            await self.resync("events_missed")
+        else:
+            self.desk_seq_seen_by_heartbeat = desk_seq
+
     async def follow(self, public_id: str, seen: int | None = None) -> None:
         """Join a conversation's staff group first, then replay: nothing falls in between."""
         if public_id not in self.sent_seq:
             await self.channel_layer.group_add(
-                staff_group(Conversation(public_id=public_id)), self.channel_name
+                events.conversation_staff_group(public_id), self.channel_name
             )
-            self.sent_seq[public_id] = 0
+            # Offered again after it left the desk: carry on from what was shown.
+            self.sent_seq[public_id] = self.seen_seq.pop(public_id, 0)
         if seen is not None:
             self.sent_seq[public_id] = max(0, seen)
         await self.send_missed(public_id)
 
     async def unfollow(self, public_id: str) -> None:
-        if self.sent_seq.pop(public_id, None) is not None:
+        shown = self.sent_seq.pop(public_id, None)
+        if shown is not None:
             await self.channel_layer.group_discard(
-                staff_group(Conversation(public_id=public_id)), self.channel_name
+                events.conversation_staff_group(public_id), self.channel_name
             )
+            self.seen_seq[public_id] = shown
+            while len(self.seen_seq) > SEEN_REMEMBERED:
+                self.seen_seq.popitem(last=False)
 
     async def send_missed(self, public_id: str, *, up_to_seq: int | None = None) -> None:
-        conversation = await database_sync_to_async(_desk_conversation)(self.user, public_id)
-        if conversation is None:
-            return
         while True:
-            batch = await database_sync_to_async(selectors_queue.staff_messages_after)(
-                conversation, after_seq=self.sent_seq.get(public_id, 0), up_to_seq=up_to_seq
+            batch = await events.call(
+                _staff_messages_after,
+                self.user,
+                public_id,
+                after_seq=self.sent_seq.get(public_id, 0),
+                up_to_seq=up_to_seq,
             )
             for payload in batch:
                 await self.send_json(
@@ -287,36 +344,33 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
             if public_id in self.sent_seq and "internal" in payload["message"]:
                 await self.deliver_message(public_id, payload["message"])
             return
-        if kind in ("offer.new", "assignment.new"):
-            await self.send_desk_item(kind, public_id)
-            await self.follow(public_id)
+        if kind in DESK_EVENTS:
+            await self.desk_event(kind, public_id, payload)
             return
-        if kind in ("offer.withdrawn", "assignment.ended"):
-            await self.unfollow(public_id)
-        elif kind == "queue.changed":
-            # Refreshed beside the event stream, never in its way: offers and
-            # assignments behind this event must not wait for the queue read.
-            self.queue_reason = payload["reason"]
-            self.queue_dirty = True
-            if self.queue_refresh is None or self.queue_refresh.done():
-                self.queue_refresh = asyncio.ensure_future(self.send_queue())
+        if kind == "queue.changed":
+            await self.send_json(
+                {"type": "queue", "queue": payload["queue"], "reason": payload["reason"]}
+            )
             return
-        elif kind in ("typing", "message.receipt", "conversation.state"):
+        if kind in ("typing", "message.receipt", "conversation.state"):
             if public_id not in self.sent_seq:
                 return
         await self.send_json({"type": kind, **payload})
 
-    async def send_queue(self) -> None:
-        """Send the queue list until no event has arrived since the last read."""
-        while self.queue_dirty:
-            self.queue_dirty = False
-            queue = await QUEUE_SNAPSHOTS.get()
-            await self.send_json({"type": "queue", "queue": queue, "reason": self.queue_reason})
-
-    async def send_desk_item(self, kind: str, public_id: str) -> None:
-        item = await database_sync_to_async(_desk_item)(public_id)
-        if item is not None:
-            await self.send_json({"type": kind, "conversation": public_id, "item": item})
+    async def desk_event(self, kind: str, public_id: str, payload: dict[str, Any]) -> None:
+        desk_seq = int(payload["desk_seq"])
+        if not self.synced or desk_seq <= self.desk_seq:
+            return  # in the snapshot this console holds, or will ask for
+        if desk_seq > self.desk_seq + 1:
+            await self.resync("events_missed")
+            return
+        self.desk_seq = desk_seq
+        if kind in ("offer.new", "assignment.new"):
+            await self.send_json({"type": kind, **payload})
+            await self.follow(public_id)
+        else:
+            await self.unfollow(public_id)
+            await self.send_json({"type": kind, **payload})
 
     async def deliver_message(self, public_id: str, message: dict[str, Any]) -> None:
         seq = int(message["seq"])
@@ -330,47 +384,12 @@ class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
         await self.send_missed(public_id, up_to_seq=seq)
 
 
-def _queue_items() -> list[dict[str, Any]]:
-    return [
-        selectors_queue.queue_item_payload(c) for c in selectors_queue.queue_waiting_list()[:100]
-    ]
-
-
-class QueueSnapshots:
-    """One read of the waiting queue per burst, shared by every console of the process.
-
-    ``queue.changed`` reaches every console. Reading the queue once per console
-    per event made consoles × arrivals queries a second on the one database
-    thread, and everything else waited behind them (bench/NOTES.md). Events
-    that arrive within ``interval`` share one read, and that read always starts
-    after the last of them, so no console is left with a list older than its
-    event.
-    """
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._pending: asyncio.Task[list[dict[str, Any]]] | None = None
-
-    async def get(self) -> list[dict[str, Any]]:
-        loop = asyncio.get_running_loop()
-        if self._pending is None or self._pending.get_loop() is not loop:
-            self._pending = loop.create_task(self._read())
-        return await asyncio.shield(self._pending)
-
-    async def _read(self) -> list[dict[str, Any]]:
-        await asyncio.sleep(self.interval)
-        # From here on a new event needs a fresh read: this one may miss its change.
-        self._pending = None
-        return await database_sync_to_async(_queue_items)()
-
-
-QUEUE_SNAPSHOTS = QueueSnapshots(interval=0.2)
-
-
-def _desk_item(public_id: str) -> dict[str, Any] | None:
-    conversation = (
-        Conversation.objects.select_related("contact", "required_skill")
-        .filter(public_id=public_id)
-        .first()
+def _staff_messages_after(
+    user: Any, public_id: str, *, after_seq: int, up_to_seq: int | None
+) -> list[dict[str, Any]]:
+    conversation = _desk_conversation(user, public_id)
+    if conversation is None:
+        return []
+    return selectors_queue.staff_messages_after(
+        conversation, after_seq=after_seq, up_to_seq=up_to_seq
     )
-    return selectors_queue.queue_item_payload(conversation) if conversation else None

@@ -137,6 +137,13 @@ def _location(name: str, value: Any) -> tuple[Decimal, Decimal]:
 
 
 CLIENT_FRAMES: dict[str, dict[str, Field]] = {
+    # The pre-chat form on the socket itself (the same fields as POST /chat/api/session).
+    "start": {
+        "name": Field(_str(200)),
+        "phone": Field(_str(40), required=False, default=""),
+        "language": Field(_choice("ar", "en"), required=False, default="ar"),
+        "desk": Field(_str(50), required=False, default=""),
+    },
     "hello": {
         "token": Field(_str(500)),
         "last_seq": Field(_int(0, 2**31 - 1), required=False, default=0),

@@ -65,7 +65,7 @@ def chat_availability(*, desk: str = "", now: datetime.datetime | None = None) -
 
 
 def conversation_messages_after(
-    conversation: Conversation, *, after_seq: int, up_to_seq: int | None = None
+    conversation: Conversation | int, *, after_seq: int, up_to_seq: int | None = None
 ) -> list[dict[str, Any]]:
     """What the citizen sees of the conversation after ``after_seq``, in order."""
     messages = (

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from chat import selectors
 from chat.mail import transcript_mail_send
-from helpdesk import events, ratelimit
+from chat.session import ChatState
+from helpdesk import acd, events, ratelimit
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.media import image_store
@@ -45,6 +46,7 @@ from helpdesk.services.conversations import (
     staff_group,
     system_event_record,
 )
+from helpdesk.services.distributor import desk_event
 from helpdesk.services.tickets import ticket_create
 from helpdesk.text import clean_text
 
@@ -68,32 +70,56 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _open(*, name: str, phone: str, language: str, desk: str, meta: dict[str, Any]) -> Conversation:
+def _open(
+    *,
+    name: str,
+    phone: str,
+    language: str,
+    desk: str,
+    meta: dict[str, Any],
+    public_id: str | None = None,
+) -> Conversation:
     contact = contact_create(
         name=_clean_name(name),
         phone=phone.strip(),
         language=language,
         preferred_channel="sms" if phone.strip() else "conversation",
     )
-    conversation = conversation_open(
+    skill = Skill.objects.filter(code=desk).first() if desk else None
+    return conversation_open(
         channel=Channel.WEBCHAT,
         contact=contact,
         language=language,
         meta={"desk": desk, **meta},
+        required_skill=skill,
+        public_id=public_id,
     )
-    skill = Skill.objects.filter(code=desk).first() if desk else None
-    if skill is not None:
-        Conversation.objects.filter(pk=conversation.pk).update(required_skill=skill)
-        conversation.required_skill = skill
-    return conversation
 
 
 @transaction.atomic
-def chat_start(*, name: str, phone: str = "", language: str = "ar", desk: str = "") -> Conversation:
-    """Open a live conversation from the pre-chat form; ``ChatOffline`` when nobody is there."""
+def chat_start(
+    *,
+    name: str,
+    phone: str = "",
+    language: str = "ar",
+    desk: str = "",
+    public_id: str | None = None,
+) -> Conversation:
+    """Open a live conversation from the pre-chat form; ``ChatOffline`` when nobody is there.
+
+    ``public_id``: chosen by the socket that starts it, which listens for the
+    conversation's events before it exists.
+    """
     if selectors.chat_availability(desk=desk).mode != "live":
         raise ChatOffline(_("The live chat is not available right now. Leave us a message."))
-    return _open(name=name, phone=phone, language=language, desk=desk, meta={"mode": "live"})
+    return _open(
+        name=name,
+        phone=phone,
+        language=language,
+        desk=desk,
+        meta={"mode": "live"},
+        public_id=public_id,
+    )
 
 
 def chat_leave_message(
@@ -130,7 +156,7 @@ def chat_leave_message(
             meta={"mode": "offline", "offline_client_id": client_msg_id},
         )
         received = chat_message_receive(
-            conversation=conversation, client_msg_id=client_msg_id, text=text
+            chat=ChatState.of(conversation), client_msg_id=client_msg_id, text=text
         )
         ticket = ticket_create(
             actor=SYSTEM,
@@ -148,7 +174,7 @@ def chat_leave_message(
 
 def chat_message_receive(
     *,
-    conversation: Conversation,
+    chat: ChatState,
     client_msg_id: str,
     text: str = "",
     attachment_ids: tuple[str, ...] = (),
@@ -159,11 +185,11 @@ def chat_message_receive(
     return conversation_receive(
         InboundMessage(
             channel=Channel.WEBCHAT,
-            external_id=f"{conversation.public_id}:{client_msg_id}",
-            sender=SenderIdentity(display_name=conversation.contact.name),
+            external_id=f"{chat.public_id}:{client_msg_id}",
+            sender=SenderIdentity(display_name=chat.contact_name),
             text=text,
-            conversation_public_id=str(conversation.public_id),
-            contact_id=conversation.contact_id,
+            conversation_public_id=chat.public_id,
+            contact_id=chat.contact_id,
             attachment_ids=attachment_ids,
             latitude=latitude,
             longitude=longitude,
@@ -178,12 +204,12 @@ def chat_image_upload(*, conversation: Conversation, data: bytes, filename: str)
     return image_store(data, filename=filename, purpose="evidence", conversation=conversation)
 
 
-def chat_typing(*, conversation: Conversation, active: bool) -> None:
+async def chat_typing(*, public_id: str, active: bool) -> None:
     """Tell the agents the citizen is (or stopped) typing; nothing is stored."""
-    events.publish(
-        staff_group(conversation),
+    await events.send_now(
+        events.conversation_staff_group(public_id),
         "typing",
-        {"conversation": str(conversation.public_id), "sender_kind": "citizen", "active": active},
+        {"conversation": public_id, "sender_kind": "citizen", "active": active},
     )
 
 
@@ -221,10 +247,10 @@ def _close(conversation: Conversation, *, reason: str, data: dict[str, Any] | No
     state = {"conversation": str(locked.public_id), "state": locked.state}
     events.publish(citizen_group(locked), "conversation.state", state)
     events.publish(staff_group(locked), "conversation.state", state)
-    events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "closed"})
+    acd.kick("closed")
     if locked.assignee_id is not None:
-        events.publish(
-            events.agent_group(locked.assignee_id),
+        desk_event(
+            locked.assignee_id,
             "assignment.ended",
             {"conversation": str(locked.public_id), "reason": reason},
         )

@@ -47,13 +47,50 @@ def session_from_token(token: object) -> ChatSession:
         raise InvalidSession(_("This chat session is not valid. Start a new chat.")) from None
 
 
-def conversation_for_session(session: ChatSession) -> Conversation:
+def conversation_for_session(session: ChatSession, *related: str) -> Conversation:
     """The session's conversation; the contact must still match (a token is not a key ring)."""
     conversation = (
-        Conversation.objects.select_related("contact", "assignee")
+        Conversation.objects.select_related("contact", "assignee", *related)
         .filter(public_id=session.conversation_public_id, contact_id=session.contact_id)
         .first()
     )
     if conversation is None:
         raise InvalidSession(_("This chat session is not valid. Start a new chat."))
     return conversation
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """What a citizen's socket keeps of its conversation: ids and a few words, no models."""
+
+    conversation_id: int
+    public_id: str
+    contact_id: int
+    contact_name: str
+    channel: str
+    language: str
+    state: str
+    last_seq: int
+    agent_name: str
+
+    @classmethod
+    def of(cls, conversation: Conversation, agent_name: str = "") -> ChatState:
+        return cls(
+            conversation_id=conversation.pk,
+            public_id=str(conversation.public_id),
+            contact_id=conversation.contact_id,
+            contact_name=conversation.contact.name,
+            channel=conversation.channel,
+            language=conversation.language,
+            state=conversation.state,
+            last_seq=conversation.last_seq,
+            agent_name=agent_name,
+        )
+
+
+def chat_state_for_session(session: ChatSession) -> ChatState:
+    """The session's conversation as the socket needs it, in one read."""
+    conversation = conversation_for_session(session, "assignee__profile")
+    assignee = conversation.assignee
+    profile = getattr(assignee, "profile", None) if assignee is not None else None
+    return ChatState.of(conversation, agent_name=profile.public_name if profile else "")

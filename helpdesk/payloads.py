@@ -20,14 +20,22 @@ def attachment_payload(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def message_payload(message: Message, *, for_staff: bool = False) -> dict[str, Any]:
+STAFF_ONLY_KEYS = ("internal", "id", "sender_user_id")
+
+
+def message_payload(
+    message: Message, *, for_staff: bool = False, attachments: list[Attachment] | None = None
+) -> dict[str, Any]:
+    """``attachments``: the message's attachments when known (a new message): no query."""
+    if attachments is None:
+        attachments = list(message.attachments.all())
     payload: dict[str, Any] = {
         "seq": message.seq,
         "sender": message.sender_kind,
         "text": message.text,
         "event": message.event,
         "created_at": message.created_at.isoformat(),
-        "attachments": [attachment_payload(a) for a in message.attachments.all()],
+        "attachments": [attachment_payload(a) for a in attachments],
         "location": (
             {"lat": float(message.latitude), "lng": float(message.longitude)}
             if message.latitude is not None and message.longitude is not None
@@ -46,6 +54,11 @@ def message_payload(message: Message, *, for_staff: bool = False) -> dict[str, A
         payload["id"] = message.pk
         payload["sender_user_id"] = message.sender_user_id
     return payload
+
+
+def citizen_view(staff_payload: dict[str, Any]) -> dict[str, Any]:
+    """A staff message payload as the citizen sees it (what ``for_staff`` adds, removed)."""
+    return {key: value for key, value in staff_payload.items() if key not in STAFF_ONLY_KEYS}
 
 
 def conversation_payload(conversation: Conversation) -> dict[str, Any]:

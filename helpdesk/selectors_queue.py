@@ -30,6 +30,7 @@ LOAD_STATES = (CS.OFFERED, CS.ASSIGNED, CS.WRAP_UP)
 LINE_STATES = (CS.OFFERED, CS.ASSIGNED)
 DEFAULT_HANDLE_SECONDS = 240
 REPLAY_LIMIT = 500
+QUEUE_LIST_LENGTH = 100  # the waiting conversations a console lists
 
 
 def queue_waiting_list() -> QuerySet[Conversation]:
@@ -167,8 +168,10 @@ def console_snapshot(user_id: int) -> dict[str, Any]:
             "presence": profile.presence,
             "max_concurrent": profile.max_concurrent,
         },
+        # Desk events after this one are news; a gap means some were missed.
+        "desk_seq": profile.desk_seq,
         "agents_may_pick": org.agents_may_pick,
-        "queue": [queue_item_payload(c) for c in queue_waiting_list()[:100]],
+        "queue": [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]],
         "offers": [queue_item_payload(c) for c in desk if c.state == CS.OFFERED],
         "conversations": [queue_item_payload(c) for c in desk if c.state != CS.OFFERED],
     }

@@ -115,20 +115,27 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
+# redis-py 8 fails past 100 pooled connections instead of waiting (make bench's
+# reconnect storm crashed consumers), so pools are sized here.
+REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 1000, minimum=10)
+# redis-py 8 also times every read out after 5 s by default — exactly the channel
+# layer's own blocking receive (BZPOPMIN, 5 s): quiet sockets were closed with
+# 1011 every few seconds. Reads get longer than that wait; a dead server is still
+# noticed.
+REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 30, minimum=10)
 CHANNEL_LAYERS: dict[str, Any]
 if REDIS_URL:
+    _redis_options = {
+        "max_connections": REDIS_MAX_CONNECTIONS,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        "socket_connect_timeout": 5,
+        "health_check_interval": 15,
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 caps a pool at 100 connections and raises beyond it,
-                # which crashed consumers in make bench's reconnect storm.
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000, minimum=10),
-                    }
-                ],
+                "hosts": [{"address": REDIS_URL, **_redis_options}],
                 "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500, minimum=100),
                 "expiry": env_int("CHANNEL_LAYER_EXPIRY", 60, minimum=5),
             },
@@ -139,7 +146,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "nidaa",
-            "OPTIONS": {"max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000, minimum=10)},
+            "OPTIONS": _redis_options,
         }
     }
 else:
@@ -259,6 +266,8 @@ NIDAA_NOTIFY_RETRY_MAX_SECONDS = env_int("NIDAA_NOTIFY_RETRY_MAX_SECONDS", 3600,
 NIDAA_NOTIFY_LEASE_SECONDS = env_int("NIDAA_NOTIFY_LEASE_SECONDS", 120, minimum=1)
 # Business minutes after "resolved" before the dispatcher is reminded to call the citizen.
 NIDAA_CALLBACK_DUE_MINUTES = env_int("NIDAA_CALLBACK_DUE_MINUTES", 60, minimum=1)
+# Each web process runs the distributor's engine (helpdesk/acd.py); one leads per database.
+NIDAA_ACD_ENGINE = env_bool("NIDAA_ACD_ENGINE", True)
 NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
 
 # Social media (social/, docs/social.md). App-level values here; each X account's

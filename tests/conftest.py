@@ -52,6 +52,14 @@ def _require_marked_services(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _distribute_after_each_commit(settings: object) -> None:
+    # In-process tests distribute right after the commit that changed the queue, as
+    # every process without an engine does; tests/helpdesk/test_acd_engine.py and the
+    # live servers (real Daphne processes) run the engine itself.
+    settings.NIDAA_ACD_ENGINE = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _test_storage(settings: object, tmp_path: Path) -> None:
     # Uploads go to a fresh folder; static files are found in place (no collectstatic).
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]

@@ -126,6 +126,9 @@ class AgentProfile(models.Model):
     presence_changed_at = models.DateTimeField(null=True, blank=True)
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    # Numbers the events about this agent's desk (offers, assignments), so a console
+    # can tell it missed one (helpdesk.services.distributor.desk_event).
+    desk_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("staff profile")

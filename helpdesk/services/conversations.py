@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import adapters, events
+from helpdesk import acd, adapters, events
+from helpdesk.counters import counter_take
 from helpdesk.errors import InvalidInput, NotFound
 from helpdesk.inbound import InboundMessage
 from helpdesk.media import file_store
@@ -23,9 +25,10 @@ from helpdesk.models import (
     ConversationState,
     Message,
     SenderKind,
+    Skill,
 )
 from helpdesk.models.work import OPEN_CONVERSATION_STATES
-from helpdesk.payloads import message_payload
+from helpdesk.payloads import citizen_view, message_payload
 from helpdesk.services.contacts import contact_for_identity
 from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text
 
@@ -40,7 +43,7 @@ class ReceiveResult:
 
 
 def staff_group(conversation: Conversation) -> str:
-    return events.conversation_group(conversation.public_id) + ".staff"
+    return events.conversation_staff_group(conversation.public_id)
 
 
 def citizen_group(conversation: Conversation) -> str:
@@ -57,6 +60,14 @@ def _validated_text(text: str) -> str:
     return text
 
 
+def _take_seq(conversation_id: int) -> tuple[int, str]:
+    """The conversation's next sequence number and its state, in one statement."""
+    taken = counter_take(Conversation, "last_seq", key="id", value=conversation_id, also=["state"])
+    if taken is None:
+        raise NotFound(_("This conversation does not exist."), code="unknown_conversation")
+    return int(taken[0]), str(taken[1])
+
+
 def message_append(
     *,
     conversation_id: int,
@@ -70,18 +81,21 @@ def message_append(
     data: dict[str, Any] | None = None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    conversation: Conversation | None = None,
 ) -> Message:
     """Store one message with the next sequence number of its conversation.
 
-    The conversation row is locked while the number is taken, so two processes
-    appending at once get consecutive numbers, never the same one.
+    Pass the ``conversation`` when the caller has it: its ``last_seq`` and
+    ``state`` are brought up to date and no further read is needed.
     """
     with transaction.atomic():
-        Conversation.objects.filter(pk=conversation_id).update(last_seq=F("last_seq") + 1)
-        conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+        seq, state = _take_seq(conversation_id)
+        if conversation is None:
+            conversation = Conversation.objects.get(pk=conversation_id)
+        conversation.last_seq, conversation.state = seq, state
         message = Message.objects.create(
             conversation=conversation,
-            seq=conversation.last_seq,
+            seq=seq,
             sender_kind=sender_kind,
             sender_user=user,
             text=text,
@@ -93,23 +107,27 @@ def message_append(
             latitude=latitude,
             longitude=longitude,
         )
-        message.conversation = conversation
         return message
 
 
-def message_publish(message: Message) -> None:
-    """Tell the clients of a conversation about a stored message (after commit)."""
+def message_publish(message: Message, *, attachments: list[Attachment] | None = None) -> None:
+    """Tell the clients of a conversation about a stored message (after commit).
+
+    ``attachments``: the message's attachments when the caller knows them (a new
+    message), so that the payload costs no query.
+    """
     conversation = message.conversation
-    staff_payload = {
-        "conversation": str(conversation.public_id),
-        "message": message_payload(message, for_staff=True),
-    }
-    events.publish(staff_group(conversation), "message.new", staff_payload)
+    staff = message_payload(message, for_staff=True, attachments=attachments)
+    events.publish(
+        staff_group(conversation),
+        "message.new",
+        {"conversation": str(conversation.public_id), "message": staff},
+    )
     if not message.is_internal:
         events.publish(
             citizen_group(conversation),
             "message.new",
-            {"conversation": str(conversation.public_id), "message": message_payload(message)},
+            {"conversation": str(conversation.public_id), "message": citizen_view(staff)},
         )
 
 
@@ -119,12 +137,13 @@ def system_event_record(
     """Record a system event (queued, offered, assigned …) in the transcript."""
     message = message_append(
         conversation_id=conversation.pk,
+        conversation=conversation,
         sender_kind=SenderKind.SYSTEM,
         channel=conversation.channel,
         event=event,
         data=data,
     )
-    message_publish(message)
+    message_publish(message, attachments=[])
     return message
 
 
@@ -136,6 +155,8 @@ def conversation_open(
     language: str = "ar",
     subject: str = "",
     meta: dict[str, Any] | None = None,
+    required_skill: Skill | None = None,
+    public_id: str | None = None,
 ) -> Conversation:
     """Start a conversation; it begins with the assistant when one wants it."""
     conversation = Conversation(
@@ -145,33 +166,32 @@ def conversation_open(
         language=language if language in ("ar", "en") else "ar",
         subject=subject[:300],
         meta=meta or {},
+        required_skill=required_skill,
     )
+    if public_id is not None:
+        conversation.public_id = uuid.UUID(public_id)
     wants_bot = any(handler.wants(conversation) for handler in adapters.handlers())
     conversation.state = ConversationState.BOT if wants_bot else ConversationState.QUEUED
     conversation.queued_at = None if wants_bot else timezone.now()
     conversation.save()
     system_event_record(conversation, event="opened", data={"channel": channel})
     if not wants_bot:
-        events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "new"})
-        transaction.on_commit(_distribute, robust=True)
+        acd.kick("new")
     return conversation
 
 
-def _distribute() -> None:
-    # Imported here: the distributor builds on this module.
-    from helpdesk.services.distributor import distribute
-
-    distribute()
-
-
-def _conversation_for(inbound: InboundMessage, contact: Contact) -> Conversation:
+def _conversation_for(inbound: InboundMessage) -> Conversation:
     if inbound.conversation_public_id:
         try:
             return Conversation.objects.get(public_id=inbound.conversation_public_id)
-        except (Conversation.DoesNotExist, ValueError):
+        except (Conversation.DoesNotExist, ValueError, ValidationError):
             raise NotFound(
                 _("This conversation does not exist."), code="unknown_conversation"
             ) from None
+    if inbound.contact_id is not None:
+        contact = Contact.objects.get(pk=inbound.contact_id)
+    else:
+        contact = contact_for_identity(channel=inbound.channel, sender=inbound.sender)
     open_ones = Conversation.objects.filter(
         channel=inbound.channel, contact=contact, state__in=OPEN_CONVERSATION_STATES
     )
@@ -192,29 +212,21 @@ def _conversation_for(inbound: InboundMessage, contact: Contact) -> Conversation
 
 
 def conversation_receive(inbound: InboundMessage) -> ReceiveResult:
-    """Store a citizen's message once, however many times the channel delivers it."""
+    """Store a citizen's message once, however many times the channel delivers it.
+
+    A repeat is found by the unique (channel, external id) constraint rather than
+    looked up first: repeats are rare, and every first delivery saves a query.
+    """
     text = _validated_text(inbound.text)
     if not (text or inbound.attachments or inbound.attachment_ids or inbound.latitude is not None):
         raise InvalidInput(_("The message is empty."), code="empty")
     external_id = inbound.external_id or None
-    if external_id:
-        duplicate = _existing(inbound.channel, external_id)
-        if duplicate is not None:
-            return ReceiveResult(duplicate, duplicate.conversation, created=False)
     try:
         with transaction.atomic():
-            if inbound.contact_id is not None:
-                contact = Contact.objects.get(pk=inbound.contact_id)
-            else:
-                contact = contact_for_identity(channel=inbound.channel, sender=inbound.sender)
-            conversation = _conversation_for(inbound, contact)
-            if conversation.state == ConversationState.CLOSED:
-                raise InvalidInput(
-                    _("This conversation is closed. Start a new one to write again."),
-                    code="conversation_closed",
-                )
+            conversation = _conversation_for(inbound)
             message = message_append(
                 conversation_id=conversation.pk,
+                conversation=conversation,
                 sender_kind=SenderKind.CITIZEN,
                 channel=inbound.channel,
                 text=text,
@@ -222,17 +234,23 @@ def conversation_receive(inbound: InboundMessage) -> ReceiveResult:
                 latitude=inbound.latitude,
                 longitude=inbound.longitude,
             )
-            _attach(message, inbound)
-            message_publish(message)
-            if message.conversation.state == ConversationState.BOT:
+            if conversation.state == ConversationState.CLOSED:
+                raise InvalidInput(
+                    _("This conversation is closed. Start a new one to write again."),
+                    code="conversation_closed",
+                )
+            attachments = _attach(message, inbound)
+            message_publish(message, attachments=attachments)
+            if conversation.state == ConversationState.BOT:
                 transaction.on_commit(lambda: _hand_to_handlers(message), robust=True)
     except IntegrityError:
-        # The same external id arrived through another process at the same moment.
+        # Delivered before (a resent frame, a redelivered webhook), perhaps through
+        # another process at the same moment.
         duplicate = _existing(inbound.channel, external_id) if external_id else None
         if duplicate is None:
             raise
         return ReceiveResult(duplicate, duplicate.conversation, created=False)
-    return ReceiveResult(message, message.conversation, created=True)
+    return ReceiveResult(message, conversation, created=True)
 
 
 def _existing(channel: str, external_id: str) -> Message | None:
@@ -243,7 +261,9 @@ def _existing(channel: str, external_id: str) -> Message | None:
     )
 
 
-def _attach(message: Message, inbound: InboundMessage) -> None:
+def _attach(message: Message, inbound: InboundMessage) -> list[Attachment]:
+    """Attach the uploads and files the message came with; returns them."""
+    attached: list[Attachment] = []
     if inbound.attachment_ids:
         claimed = Attachment.objects.filter(
             public_id__in=inbound.attachment_ids,
@@ -254,15 +274,19 @@ def _attach(message: Message, inbound: InboundMessage) -> None:
             raise InvalidInput(
                 _("An attached image was not found or was already sent."), code="unknown_attachment"
             )
+        attached.extend(Attachment.objects.filter(message=message).order_by("pk"))
     for item in inbound.attachments:
-        file_store(
-            item.content,
-            content_type=item.content_type,
-            filename=item.filename,
-            purpose="evidence",
-            message=message,
-            conversation=message.conversation,
+        attached.append(
+            file_store(
+                item.content,
+                content_type=item.content_type,
+                filename=item.filename,
+                purpose="evidence",
+                message=message,
+                conversation=message.conversation,
+            )
         )
+    return attached
 
 
 def _hand_to_handlers(message: Message) -> None:
@@ -284,32 +308,40 @@ def message_post(
     is_internal: bool = False,
     client_id: str | None = None,
 ) -> Message:
-    """An agent's or the assistant's message; delivered to the channel after commit."""
+    """An agent's or the assistant's message; delivered to the channel after commit.
+
+    Idempotent by ``client_id``: the same one again returns the stored message.
+    """
     text = _validated_text(text)
     if not text:
         raise InvalidInput(_("The message is empty."), code="empty")
     if conversation.state == ConversationState.CLOSED:
         raise InvalidInput(_("This conversation is closed."), code="conversation_closed")
     external_id = f"{conversation.public_id}:staff:{client_id}" if client_id else None
-    if external_id:
-        duplicate = _existing(conversation.channel, external_id)
-        if duplicate is not None:
-            return duplicate
-    with transaction.atomic():
-        message = message_append(
-            conversation_id=conversation.pk,
-            sender_kind=sender_kind,
-            channel=conversation.channel,
-            text=text,
-            user=user,
-            external_id=external_id,
-            is_internal=is_internal,
-        )
-        message_publish(message)
-        if not is_internal:
-            adapter = adapters.adapter_for(conversation.channel)
-            if adapter is not None:
-                transaction.on_commit(lambda: adapter.deliver(message), robust=True)
+    try:
+        with transaction.atomic():
+            message = message_append(
+                conversation_id=conversation.pk,
+                conversation=conversation,
+                sender_kind=sender_kind,
+                channel=conversation.channel,
+                text=text,
+                user=user,
+                external_id=external_id,
+                is_internal=is_internal,
+            )
+            if conversation.state == ConversationState.CLOSED:
+                raise InvalidInput(_("This conversation is closed."), code="conversation_closed")
+            message_publish(message, attachments=[])
+            if not is_internal:
+                adapter = adapters.adapter_for(conversation.channel)
+                if adapter is not None:
+                    transaction.on_commit(lambda: adapter.deliver(message), robust=True)
+    except IntegrityError:
+        duplicate = _existing(conversation.channel, external_id) if external_id else None
+        if duplicate is None:
+            raise
+        return duplicate
     return message
 
 
@@ -328,6 +360,5 @@ def conversation_to_queue(conversation: Conversation, *, reason: str) -> Convers
             "conversation.state",
             {"conversation": str(locked.public_id), "state": locked.state},
         )
-        events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "queued"})
-        transaction.on_commit(_distribute, robust=True)
+        acd.kick("queued")
     return locked

@@ -28,7 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import events
+from helpdesk import acd, events
+from helpdesk.counters import counter_take
 from helpdesk.errors import InvalidInput, NotFound, NotInScope
 from helpdesk.models import (
     AgentProfile,
@@ -40,10 +41,13 @@ from helpdesk.models import (
     Skill,
 )
 from helpdesk.selectors_queue import (
+    QUEUE_LIST_LENGTH,
     SERVING_ROLES,
     agent_loads,
     lines_in_use,
+    queue_item_payload,
     queue_places,
+    queue_waiting_list,
 )
 from helpdesk.services.conversations import (
     citizen_group,
@@ -91,8 +95,8 @@ def _can_supervise(user: Any) -> bool:
 
 
 def _queue_changed(reason: str) -> None:
-    for group in (events.AGENTS_GROUP, events.SUPERVISORS_GROUP):
-        events.publish(group, "queue.changed", {"reason": reason})
+    """Consoles and the distributor learn of it from the next pass (``helpdesk.acd``)."""
+    acd.kick(reason)
 
 
 def _state_changed(conversation: Conversation, agent_name: str = "") -> None:
@@ -105,24 +109,29 @@ def _state_changed(conversation: Conversation, agent_name: str = "") -> None:
     events.publish(staff_group(conversation), "conversation.state", payload)
 
 
+def desk_event(user_id: int, event_type: str, payload: dict[str, Any]) -> None:
+    """An event about an agent's desk, numbered with the desk's next ``desk_seq``.
+
+    The number is taken in the same transaction as the change (the profile row
+    is locked until commit, after the conversation rows: the lock order), so a
+    console that sees a gap knows it missed an event and resynchronises.
+    """
+    taken = counter_take(AgentProfile, "desk_seq", key="user_id", value=user_id)
+    if taken is None:  # not an agent (any more): no console to tell
+        return
+    events.publish(events.agent_group(user_id), event_type, {**payload, "desk_seq": int(taken[0])})
+
+
 def _ended(conversation: Conversation, user_id: int, reason: str) -> None:
-    events.publish(
-        events.agent_group(user_id),
+    desk_event(
+        user_id,
         "assignment.ended",
         {"conversation": str(conversation.public_id), "reason": reason},
     )
 
 
 def _withdrawn(conversation: Conversation, user_id: int) -> None:
-    events.publish(
-        events.agent_group(user_id),
-        "offer.withdrawn",
-        {"conversation": str(conversation.public_id)},
-    )
-
-
-def _distribute_after_commit() -> None:
-    transaction.on_commit(distribute, robust=True)
+    desk_event(user_id, "offer.withdrawn", {"conversation": str(conversation.public_id)})
 
 
 # ---- who may take what ---------------------------------------------------------------
@@ -184,41 +193,73 @@ def _best_for(conversation: Conversation, candidates: Iterable[_Candidate]) -> _
 
 
 def distribute(*, limit: int = 500) -> int:
-    """Hand waiting conversations to agents until nobody or nothing fits; returns how many."""
-    handed = 0
-    while handed < limit and _distribute_one():
-        handed += 1
+    """Hand waiting conversations to agents until nobody or nothing fits; returns how many.
+
+    Then every waiting citizen is told their place in line.
+    """
+    handed = acd_pass(broadcast=False, limit=limit)
     queue_positions_publish()
     return handed
 
 
-def _distribute_one() -> bool:
+def acd_pass(*, broadcast: bool = True, limit: int = 500, memo: BroadcastMemo | None = None) -> int:
+    """One distributor pass: hand out what fits, then (``broadcast``) tell consoles and citizens.
+
+    The services' own ``kick``s are folded into this pass while it runs.
+    """
+    with acd.passing():
+        handed = 0
+        while handed < limit:
+            batch = _distribute_batch(limit - handed)
+            if not batch:
+                break
+            handed += batch
+        if broadcast:
+            queue_broadcast(memo=memo)
+    return handed
+
+
+def _distribute_batch(limit: int) -> int:
+    """One transaction: as many hand-overs as agents, lines and the queue allow."""
     with transaction.atomic():
         org = _org_locked()
-        if lines_in_use() >= org.max_lines:
-            return False
+        lines_free = org.max_lines - lines_in_use()
+        if lines_free <= 0:
+            return 0
         candidates = _available_candidates()
         if not candidates:
-            return False
+            return 0
         waiting = (
-            Conversation.objects.select_for_update(skip_locked=True)
+            Conversation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("contact", "required_skill")
             .filter(state=CS.QUEUED)
             .order_by("-priority", "queued_at", "pk")[:BATCH]
         )
+        locked: dict[int, AgentProfile | None] = {}
+        handed = 0
         for conversation in waiting:
+            if handed >= min(limit, lines_free) or not candidates:
+                break
             while (best := _best_for(conversation, candidates)) is not None:
-                profile = (
-                    AgentProfile.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("user")
-                    .filter(pk=best.profile.pk, presence=Presence.AVAILABLE)
-                    .first()
-                )
+                pk = best.profile.pk
+                if pk not in locked:
+                    locked[pk] = (
+                        AgentProfile.objects.select_for_update(skip_locked=True, of=("self",))
+                        .select_related("user")
+                        .filter(pk=pk, presence=Presence.AVAILABLE)
+                        .first()
+                    )
+                profile = locked[pk]
                 if profile is None:  # changing presence right now: leave them be
                     candidates.remove(best)
                     continue
                 _hand_over(conversation, profile, org)
-                return True
-    return False
+                best.load += 1
+                if not best.has_room:
+                    candidates.remove(best)
+                handed += 1
+                break
+    return handed
 
 
 def _hand_over(
@@ -233,12 +274,13 @@ def _hand_over(
     conversation.offer_expires_at = now + datetime.timedelta(seconds=org.offer_timeout_seconds)
     conversation.save(update_fields=["state", "offered_to", "offer_expires_at"])
     system_event_record(conversation, event="offered", data={"agent_name": profile.public_name})
-    events.publish(
-        events.agent_group(profile.user_id),
+    desk_event(
+        profile.user_id,
         "offer.new",
         {
             "conversation": str(conversation.public_id),
             "expires_at": conversation.offer_expires_at.isoformat(),
+            "item": queue_item_payload(conversation),
         },
     )
     _state_changed(conversation)
@@ -265,10 +307,10 @@ def _assign(conversation: Conversation, profile: AgentProfile) -> None:
     )
     AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
     system_event_record(conversation, event="assigned", data={"agent_name": profile.public_name})
-    events.publish(
-        events.agent_group(profile.user_id),
+    desk_event(
+        profile.user_id,
         "assignment.new",
-        {"conversation": str(conversation.public_id)},
+        {"conversation": str(conversation.public_id), "item": queue_item_payload(conversation)},
     )
     _state_changed(conversation, agent_name=profile.public_name)
     _queue_changed("assigned")
@@ -299,21 +341,50 @@ def _requeue(conversation: Conversation, *, skip_user_id: int | None = None) -> 
     )
     _state_changed(conversation)
     _queue_changed("requeued")
-    _distribute_after_commit()
 
 
-def queue_positions_publish() -> None:
-    """Tell every waiting citizen their place in line and the estimated wait."""
-    for place in queue_places():
+class BroadcastMemo:
+    """What the engine told consoles and citizens last, so that it repeats nothing."""
+
+    def __init__(self) -> None:
+        self.queue: list[dict[str, Any]] | None = None
+        self.positions: dict[str, tuple[int, int]] = {}
+
+
+def queue_broadcast(*, memo: BroadcastMemo | None = None) -> None:
+    """One ``queue.changed`` with the list itself to every console, and places to citizens.
+
+    With a ``memo`` (the engine's), only what changed since the last broadcast.
+    """
+    queue = [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]]
+    if memo is None or memo.queue != queue:
+        events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "changed", "queue": queue})
+        if memo is not None:
+            memo.queue = queue
+    queue_positions_publish(memo=memo)
+
+
+def queue_positions_publish(*, memo: BroadcastMemo | None = None) -> None:
+    """Tell waiting citizens their place in line and the estimated wait (if it changed)."""
+    places = queue_places()
+    for place in places:
+        public_id = str(place.conversation.public_id)
+        now = (place.position, place.estimated_wait_seconds)
+        if memo is not None and memo.positions.get(public_id) == now:
+            continue
         events.publish(
             citizen_group(place.conversation),
             "queue.position",
             {
-                "conversation": str(place.conversation.public_id),
+                "conversation": public_id,
                 "position": place.position,
                 "estimated_wait_seconds": place.estimated_wait_seconds,
             },
         )
+    if memo is not None:
+        memo.positions = {
+            str(p.conversation.public_id): (p.position, p.estimated_wait_seconds) for p in places
+        }
 
 
 # ---- offers ---------------------------------------------------------------------------
@@ -599,7 +670,6 @@ def _close(conversation: Conversation, *, disposition: str, reason: str) -> None
     if conversation.assignee_id is not None:
         _ended(conversation, conversation.assignee_id, reason)
     _queue_changed("closed")
-    _distribute_after_commit()
 
 
 def agents_may_pick_set(*, user: Any, allowed: bool) -> OrganisationSettings:
@@ -610,5 +680,13 @@ def agents_may_pick_set(*, user: Any, allowed: bool) -> OrganisationSettings:
         org = _org_locked()
         org.agents_may_pick = allowed
         org.save(update_fields=["agents_may_pick"])
-        _queue_changed("settings")
+        # Consoles re-read their desk and queue: what they may do has changed.
+        events.publish(
+            events.AGENTS_GROUP,
+            "queue.changed",
+            {
+                "reason": "settings",
+                "queue": [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]],
+            },
+        )
     return org

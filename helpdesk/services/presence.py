@@ -17,13 +17,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk import events
+from helpdesk import acd, events
 from helpdesk.errors import InvalidInput, NotInScope
 from helpdesk.models import AgentProfile, OrganisationSettings, Presence
 from helpdesk.selectors_queue import SERVING_ROLES
 from helpdesk.services.distributor import (
     agent_conversations_release,
-    distribute,
     offers_withdraw,
 )
 
@@ -55,13 +54,18 @@ def presence_set(*, user: Any, presence: str, reason: str = "") -> AgentProfile:
         for group in (events.SUPERVISORS_GROUP, events.agent_group(user.pk)):
             events.publish(group, "presence.changed", payload)
         if presence == Presence.AVAILABLE:
-            transaction.on_commit(distribute, robust=True)
+            acd.kick("agent_available")
     return profile
 
 
-def presence_heartbeat(*, user: Any) -> None:
-    """The console is alive; called on connect and every few seconds while connected."""
-    AgentProfile.objects.filter(user_id=user.pk).update(last_heartbeat_at=timezone.now())
+def presence_heartbeat(*, user: Any) -> int:
+    """The console is alive; called on connect and every few seconds while connected.
+
+    Returns the desk's sequence number, for the console to check it missed nothing.
+    """
+    profiles = AgentProfile.objects.filter(user_id=user.pk)
+    profiles.update(last_heartbeat_at=timezone.now())
+    return profiles.values_list("desk_seq", flat=True).first() or 0
 
 
 def presence_lost_sweep(*, now: datetime.datetime | None = None) -> list[int]:

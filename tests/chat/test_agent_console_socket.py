@@ -68,18 +68,28 @@ def org_and_agent() -> tuple[Any, Any]:
     return org, make_agent(display_name="Aisha")
 
 
-async def test_it_refuses_a_user_who_does_not_serve_conversations() -> None:
+async def _closed_with(communicator: WebsocketCommunicator) -> int:
+    """The close code the server ended the socket with (after accepting it)."""
+    output = await communicator.receive_output(timeout=5)
+    assert output["type"] == "websocket.close", output
+    return int(output["code"])
+
+
+async def test_it_closes_with_4403_for_a_user_who_does_not_serve_conversations() -> None:
     dispatcher = await sync_to_async(make_staff)("dispatcher")
     communicator, connected = await _connect(dispatcher)
-    assert not connected
+    # Accepted, then closed: a browser's console can read 4403, not a bare HTTP 403.
+    assert connected
+    assert await _closed_with(communicator) == 4403
     await communicator.disconnect()
 
 
-async def test_it_refuses_an_anonymous_visitor() -> None:
+async def test_it_closes_with_4403_for_an_anonymous_visitor() -> None:
     from django.contrib.auth.models import AnonymousUser
 
     communicator, connected = await _connect(AnonymousUser())
-    assert not connected
+    assert connected
+    assert await _closed_with(communicator) == 4403
     await communicator.disconnect()
 
 
@@ -192,4 +202,100 @@ async def test_a_gap_in_live_events_is_filled_from_the_database(org_and_agent) -
     await sync_to_async(_citizen_writes)(waiting, "after")
     frames = await _drain(communicator)
     assert [t for _s, t in _messages(frames, public_id)] == ["lost event", "after"]
+    await communicator.disconnect()
+
+
+# ---- never a silent miss -----------------------------------------------------------------
+
+
+async def _synced(agent: Any) -> tuple[WebsocketCommunicator, dict]:
+    communicator, _ = await _connect(agent)
+    await communicator.send_json_to({"type": "resume", "conversations": {}})
+    snapshot = (await _frames_until(communicator, "snapshot"))[-1]
+    await _drain(communicator)
+    return communicator, snapshot
+
+
+async def test_a_console_that_missed_a_desk_event_is_told_and_resynchronised(
+    org_and_agent,
+) -> None:
+    from channels.layers import get_channel_layer
+
+    from helpdesk import events
+
+    _org, agent = org_and_agent
+    communicator, snapshot = await _synced(agent)
+    waiting = await sync_to_async(make_waiting)()
+    # The channel layer dropped desk event desk_seq + 1 (the console's channel was
+    # full); the next one arrives.
+    await get_channel_layer().group_send(
+        events.agent_group(agent.pk),
+        events.channel_message(
+            "offer.withdrawn",
+            {"conversation": str(waiting.public_id), "desk_seq": snapshot["desk_seq"] + 2},
+        ),
+    )
+    frames = await _frames_until(communicator, "snapshot")
+    assert [f["type"] for f in frames] == ["resync", "snapshot"]
+    assert frames[0]["reason"] == "events_missed"
+    await communicator.disconnect()
+
+
+async def test_a_heartbeat_finds_a_desk_event_that_never_arrived(org_and_agent) -> None:
+    from helpdesk.models import AgentProfile
+
+    _org, agent = org_and_agent
+    communicator, snapshot = await _synced(agent)
+    # The desk moved on but its event was lost (nothing came after it to show a gap).
+    await sync_to_async(AgentProfile.objects.filter(user=agent).update)(
+        desk_seq=snapshot["desk_seq"] + 1
+    )
+    await communicator.send_json_to({"type": "heartbeat"})
+    first = await _drain(communicator)
+    # Once could be an event still on its way; twice is a miss.
+    assert [f["type"] for f in first] == ["heartbeat"]
+    await communicator.send_json_to({"type": "heartbeat"})
+    second = await _frames_until(communicator, "snapshot")
+    assert [f["type"] for f in second] == ["heartbeat", "resync", "snapshot"]
+    assert second[-1]["desk_seq"] == snapshot["desk_seq"] + 1
+    await communicator.disconnect()
+
+
+async def test_every_desk_event_is_numbered_in_order(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    communicator, snapshot = await _synced(agent)
+    waiting = await sync_to_async(make_waiting)()
+    await sync_to_async(distribute)()
+    offer = (await _frames_until(communicator, "offer.new"))[-1]
+    await communicator.send_json_to({"type": "accept", "conversation": str(waiting.public_id)})
+    assigned = (await _frames_until(communicator, "assignment.new"))[-1]
+    assert [offer["desk_seq"], assigned["desk_seq"]] == [
+        snapshot["desk_seq"] + 1,
+        snapshot["desk_seq"] + 2,
+    ]
+    assert offer["item"]["id"] == str(waiting.public_id)
+    assert not [f for f in await _drain(communicator) if f["type"] == "resync"]
+    await communicator.disconnect()
+
+
+async def test_a_conversation_offered_again_is_not_replayed_from_the_start(
+    org_and_agent,
+) -> None:
+    _org, agent = org_and_agent
+    communicator, _snapshot = await _synced(agent)
+    waiting = await sync_to_async(make_waiting)()
+    public_id = str(waiting.public_id)
+    await sync_to_async(_citizen_writes)(waiting, "first")
+    await sync_to_async(distribute)()
+    shown = await _frames_until(communicator, "offer.new")
+    shown += await _drain(communicator)
+    first_seqs = [seq for seq, _t in _messages(shown, public_id)]
+    assert first_seqs
+    # Declined: back in the queue, and the only agent on duty is offered it again.
+    await communicator.send_json_to({"type": "decline", "conversation": public_id})
+    again = await _frames_until(communicator, "offer.new")
+    again += await _drain(communicator)
+    replayed = [seq for seq, _t in _messages(again, public_id)]
+    assert replayed, "the events since the first offer are shown"
+    assert min(replayed) > max(first_seqs)
     await communicator.disconnect()

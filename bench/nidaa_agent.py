@@ -70,6 +70,7 @@ class NidaaAgent(Endpoint):
         self.tickets: dict[str, asyncio.Future[str]] = {}
         self.client_ids = itertools.count(1)
         self.pending_acks: dict[str, int] = {}
+        self.resyncs = 0  # the server said this console missed events and sent a snapshot
 
     async def start(self, *, session: str | None) -> None:
         username = self.kind.options["usernames"][self.global_index]
@@ -134,6 +135,8 @@ class NidaaAgent(Endpoint):
             conversation = frame["conversation"]
             self.assignments.setdefault(conversation, now_ns())
             self._take(conversation)
+        elif kind == "resync":
+            self.resyncs += 1
         elif kind == "snapshot":
             for item in frame.get("conversations", []):
                 self._take(item["id"])

@@ -151,6 +151,13 @@ def _chat_table(targets: dict[str, Any]) -> list[str]:
                 f"{target['label']}: the server took {settle} s to go quiet after the "
                 f"{target['chat']['conversations']} conversations were set up.",
             ]
+        resyncs = target.get("chat", {}).get("consoles_told_to_resync")
+        if resyncs:
+            lines += [
+                "",
+                f"{target['label']}: the server told consoles {resyncs} times that they had "
+                "missed desk events (`resync`) and sent them a fresh snapshot.",
+            ]
         missed = target.get("chat", {}).get("assignments_found_only_on_resume")
         if missed:
             lines += [

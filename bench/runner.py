@@ -210,6 +210,7 @@ def chat(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> 
         r["conversations"] for r in pool.call("pair", per_agent=profile.chat_per_agent)
     )
     missed_events = _wait_until_both_sides_know(pool, conversations)
+    resyncs = _resyncs(pool)
     settle = _settle(server, profile)
     # a warm-up at the first rate, not reported: first frames on fresh sockets and
     # code paths run cold, and the first step is the one the ratios are taken at
@@ -277,6 +278,7 @@ def chat(target: Target, server: Server, pool: WorkerPool, profile: Profile) -> 
     return {
         "conversations": conversations,
         "assignments_found_only_on_resume": missed_events,
+        "consoles_told_to_resync": resyncs,
         "seconds_to_settle_after_set_up": settle,
         "agents": profile.chat_agents,
         "steps": steps,
@@ -306,7 +308,9 @@ def _wait_until_both_sides_know(pool: WorkerPool, conversations: int) -> int:
 
     Returns how many conversations the agents' sockets never announced live and
     the consoles found only by resuming (a snapshot), as a console does after a
-    reconnect: each is an ``assignment.new`` event the server dropped.
+    reconnect: each is an ``assignment.new`` event the server dropped silently. (A
+    console the server told to ``resync`` got its snapshot unasked: that is counted
+    apart, by :func:`_resyncs`.)
     """
     resynced = 0
     for attempt in range(2):
@@ -322,6 +326,10 @@ def _wait_until_both_sides_know(pool: WorkerPool, conversations: int) -> int:
             time.sleep(1.0)
             resynced = sum(s["agent_side"] for s in pool.call("conversations")) - known
     raise RuntimeError(f"agents hold {sides} of {conversations} conversations after resuming")
+
+
+def _resyncs(pool: WorkerPool) -> int:
+    return sum(side.get("resyncs", 0) for side in pool.call("conversations"))
 
 
 def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any) -> dict:

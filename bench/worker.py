@@ -282,7 +282,12 @@ class LoadWorker:
         }
 
     async def cmd_conversations(self) -> dict[str, Any]:
-        return {"citizen_side": len(self.citizen_of), "agent_side": len(self.agent_of)}
+        return {
+            "citizen_side": len(self.citizen_of),
+            "agent_side": len(self.agent_of),
+            # consoles the server told to resynchronise (a missed event, said aloud)
+            "resyncs": sum(getattr(agent, "resyncs", 0) for agent in self.agents),
+        }
 
     async def cmd_storm(self, concurrency: int, deadline: float) -> dict[str, Any]:
         """Drop every socket at once, then reconnect all of them and get back in."""

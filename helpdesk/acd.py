@@ -4,7 +4,8 @@ Services never distribute inside the request or frame that changed the queue;
 they call :func:`kick`. In a web process the kick wakes the process's engine,
 an asyncio task that runs distributor passes on a thread of its own (its own
 database connection, so a pass never waits behind the sockets' writes, nor
-they behind it). Kicks that arrive during a pass are folded into one more pass.
+they behind it; on SQLite, which has one writer, on the sockets' thread).
+Kicks that arrive during a pass are folded into one more pass.
 
 Across several web processes only one engine acts: the *leader*, which holds
 a PostgreSQL advisory lock on a connection of its own and ``LISTEN``s for the
@@ -33,6 +34,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connection, connections, transaction
 
@@ -146,9 +148,13 @@ class Engine:
         self._thread.shutdown(wait=False)
 
     async def aclose(self) -> None:
-        """Stop, and wait until the leader's connection is closed (tests)."""
+        """Stop, and wait until its database connections are closed (tests)."""
+        if self._stopped:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            return
+        closed = asyncio.wrap_future(self._thread.submit(connections.close_all))
         self.stop()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(closed, *self._tasks, return_exceptions=True)
 
     def wake(self, reason: str = "") -> None:
         """From any thread: a pass is wanted."""
@@ -172,7 +178,12 @@ class Engine:
         now = self.loop.time()
         broadcast = now - self._last_broadcast >= BROADCAST_INTERVAL
         memo = self._memo if broadcast else None
-        sent = await self.loop.run_in_executor(self._thread, _collected_pass, memo)
+        if connection.vendor == "sqlite":
+            # SQLite has one writer: a second writing thread only makes both wait in
+            # its busy handler (sleeps of up to 100 ms). Passes share the sockets' thread.
+            sent = await database_sync_to_async(_collected_pass)(memo)
+        else:
+            sent = await self.loop.run_in_executor(self._thread, _collected_pass, memo)
         self.passes += 1
         if broadcast:
             self._last_broadcast = now

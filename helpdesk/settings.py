@@ -154,7 +154,8 @@ else:
     # events silently for busy agent consoles under load (make bench, bench/NOTES.md).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            # Channels' in-memory layer without its per-event walk over every socket.
+            "BACKEND": "helpdesk.channel_layer.LocalChannelLayer",
             "CONFIG": {"capacity": env_int("CHANNEL_LAYER_CAPACITY", 1500, minimum=100)},
         }
     }

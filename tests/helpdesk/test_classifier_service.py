@@ -27,6 +27,7 @@ from helpdesk.services.classifier import (
     in_held_out_slice,
 )
 from helpdesk.services.console import conversation_ticket_create, ticket_prefill
+from helpdesk.services.intake import phone_ticket_log
 from helpdesk.services.tickets import ticket_reclassify
 from tests.factories import Org, actor, make_agent, make_staff, make_ticket, make_waiting
 
@@ -192,3 +193,22 @@ def test_it_trains_from_a_scheduler_round_when_due(org: Org) -> None:
     assert trained.created_at <= timezone.now()
     call_command("run_scheduler", "--once", stdout=io.StringIO())
     assert ClassifierModel.objects.count() == 1  # not twice in one night
+
+
+def test_it_learns_from_a_conversation_filed_under_another_category_by_phone_form(
+    org: Org,
+) -> None:
+    agent, conversation = _assigned_conversation("no water", category=org.pothole)
+    phone_ticket_log(
+        actor=actor(agent),
+        channel="phone",
+        caller_name="Said",
+        caller_phone="+96891234567",
+        category=org.water,
+        subject="No water",
+        description="No water since the morning",
+        conversation=conversation,
+    )
+    example = ClassifierExample.objects.get()
+    assert example.category == org.water
+    assert example.conversation == conversation

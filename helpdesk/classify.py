@@ -36,7 +36,6 @@ from django.conf import settings
 from helpdesk.arabic import is_arabic, tokens
 from helpdesk.learned import CategoryModel
 from helpdesk.models import Category, ClassifierModel
-from helpdesk.services.classifier import model_load
 
 T = TypeVar("T")
 
@@ -192,7 +191,11 @@ def _serving_model() -> CategoryModel | None:
         return None
     if _Cache.model_key != row:
         serving = ClassifierModel.objects.filter(pk=row[0]).first()
-        _Cache.model = model_load(serving) if serving is not None else None
+        _Cache.model = (
+            CategoryModel.loads(bytes(serving.artefact), version=serving.features_version)
+            if serving is not None
+            else None
+        )
         _Cache.model_key = row
     return _Cache.model
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -156,6 +157,19 @@ class CategoryModel:
         if not logits:
             return 1.0
         return _fit_temperature(np.vstack(logits), np.array(truths))
+
+    def dumps(self) -> bytes:
+        """The model as bytes, for the database (``ClassifierModel.artefact``)."""
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def loads(cls, data: bytes, *, version: int) -> CategoryModel | None:
+        """A stored model, or None when it was built with other features than these."""
+        if version != FEATURES_VERSION:
+            return None
+        # Artefacts are written only by classifier_train, into our own database.
+        model = pickle.loads(data)  # noqa: S301
+        return model if isinstance(model, cls) else None
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """Every category with its probability for ``text``, most probable first."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,13 +95,9 @@ def _keywords(categories: list[Category]) -> dict[str, list[str]]:
     return {category.code: category.keyword_list() for category in categories}
 
 
-def model_load(row: ClassifierModel) -> CategoryModel | None:
+def _model_of(row: ClassifierModel) -> CategoryModel | None:
     """The model a row holds, or None when its features are of another version."""
-    if row.features_version != FEATURES_VERSION:
-        return None
-    # The artefact is written only by classifier_train, into our own database.
-    model = pickle.loads(bytes(row.artefact))  # noqa: S301
-    return model if isinstance(model, CategoryModel) else None
+    return CategoryModel.loads(bytes(row.artefact), version=row.features_version)
 
 
 @dataclass(frozen=True)
@@ -133,7 +128,7 @@ def classifier_train(*, threshold: float | None = None) -> TrainingOutcome:
     figures = evaluate(candidate, held_out, threshold=threshold)
 
     serving = ClassifierModel.objects.filter(is_active=True).first()
-    serving_model = model_load(serving) if serving is not None else None
+    serving_model = _model_of(serving) if serving is not None else None
     previous = evaluate(serving_model, held_out, threshold=threshold) if serving_model else None
     accepted = previous is None or figures.top1 >= previous.top1
     if previous is None:
@@ -148,7 +143,7 @@ def classifier_train(*, threshold: float | None = None) -> TrainingOutcome:
         if accepted:
             ClassifierModel.objects.filter(is_active=True).update(is_active=False)
         row = ClassifierModel.objects.create(
-            artefact=pickle.dumps(candidate, protocol=pickle.HIGHEST_PROTOCOL),
+            artefact=candidate.dumps(),
             features_version=FEATURES_VERSION,
             is_active=accepted,
             accepted=accepted,

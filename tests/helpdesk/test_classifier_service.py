@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import pickle
 from typing import Any
 
 import pytest
@@ -150,9 +149,7 @@ def test_it_keeps_the_serving_model_when_the_new_one_scores_worse(org: Org) -> N
         ClassifierExample.objects.create(text=text, category=org.water, source="ticket")
     keywords = {c.code: c.keyword_list() for c in Category.objects.all()}
     serving = CategoryModel().fit([Example(t, "water") for t in in_slice], keywords=keywords)
-    kept = ClassifierModel.objects.create(
-        artefact=pickle.dumps(serving), is_active=True, accepted=True
-    )
+    kept = ClassifierModel.objects.create(artefact=serving.dumps(), is_active=True, accepted=True)
     outcome = classifier_train()
     assert not outcome.accepted
     assert outcome.previous is not None and outcome.figures.top1 < outcome.previous.top1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
-
 import pytest
 
 from helpdesk.classify import Suggestion, category_suggestions, clear_leader
@@ -16,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def _serve(model: CategoryModel) -> ClassifierModel:
     ClassifierModel.objects.filter(is_active=True).update(is_active=False)
-    return ClassifierModel.objects.create(
-        artefact=pickle.dumps(model), is_active=True, accepted=True
-    )
+    return ClassifierModel.objects.create(artefact=model.dumps(), is_active=True, accepted=True)
 
 
 def _model_for(org: Org) -> CategoryModel:

@@ -99,7 +99,7 @@ class CategoryModel:
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=False
         )
         self._words = TfidfVectorizer(analyzer=_word_features, sublinear_tf=True, lowercase=False)
-        self._linear = LinearSVC(C=c)
+        self._linear = LinearSVC(C=c, random_state=0)  # the dual solver shuffles
 
     def prepare(self, text: str) -> str:
         return self._speller.mend(expand(text))

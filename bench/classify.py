@@ -87,6 +87,11 @@ def _measure(rounds: int, threshold: float) -> int:
     )
     for name, subset in figures.subsets.items():
         print(f"  {name:<8} {subset['count']:>4} texts, top-1 {subset['top1']:.1%}")
+    for band in figures.reliability:
+        print(
+            f"  first suggestion ≥ {band['from']:.0%}: {band['count']:>4} texts, "
+            f"stated {band['stated']:.1%} on average, right {band['right']:.1%}"
+        )
     for pair in figures.confusions:
         print(f"  confused: {pair['category']} → {pair['predicted']} ({pair['count']})")
 

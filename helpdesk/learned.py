@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -46,6 +46,8 @@ FEATURES_VERSION = 1
 # Inverse regularisation strength (see docs/assistant.md for how it was chosen).
 DEFAULT_C = 0.5
 CALIBRATION_FOLDS = 5
+# Lower bounds of the probability bands the reliability figures are given for.
+RELIABILITY_BANDS = (0.95, 0.8, 0.5, 0.0)
 # One-letter proclitics (بـ لـ كـ فـ) glued to a word: ``بسعر`` also counts as ``سعر``.
 _PROCLITICS = ("ب", "ل", "ك", "ف")
 
@@ -202,6 +204,8 @@ class Figures:
     per_category: dict[str, dict[str, float]] = field(default_factory=dict)
     confusions: list[dict[str, Any]] = field(default_factory=list)
     subsets: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Stated probability of the first suggestion against how often it was right, by band.
+    reliability: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -214,6 +218,7 @@ class Figures:
             "per_category": self.per_category,
             "confusions": self.confusions,
             "subsets": self.subsets,
+            "reliability": self.reliability,
         }
 
 
@@ -232,6 +237,9 @@ def evaluate(model: CategoryModel, examples: Sequence[Example], *, threshold: fl
     confusions: Counter[tuple[str, str]] = Counter()
     subset_totals: Counter[str] = Counter()
     subset_rights: Counter[str] = Counter()
+    band_counts: Counter[int] = Counter()
+    band_rights: Counter[int] = Counter()
+    band_stated: defaultdict[int, float] = defaultdict(float)
     for example, scores in zip(examples, ranked, strict=True):
         best = [code for code, _ in scores[:3]]
         right = bool(best) and best[0] == example.category
@@ -247,6 +255,11 @@ def evaluate(model: CategoryModel, examples: Sequence[Example], *, threshold: fl
         if scores and scores[0][1] >= threshold:
             confident += 1
             confident_right += right
+        if scores:
+            band = next(i for i, low in enumerate(RELIABILITY_BANDS) if scores[0][1] >= low)
+            band_counts[band] += 1
+            band_rights[band] += right
+            band_stated[band] += scores[0][1]
     return Figures(
         count=len(examples),
         top1=_ratio(top1, len(examples)),
@@ -269,6 +282,15 @@ def evaluate(model: CategoryModel, examples: Sequence[Example], *, threshold: fl
             }
             for name in sorted(subset_totals)
         },
+        reliability=[
+            {
+                "from": RELIABILITY_BANDS[band],
+                "count": band_counts[band],
+                "stated": round(band_stated[band] / band_counts[band], 4),
+                "right": _ratio(band_rights[band], band_counts[band]),
+            }
+            for band in sorted(band_counts)
+        ],
     )
 
 

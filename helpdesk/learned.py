@@ -118,6 +118,8 @@ class CategoryModel:
         self._speller = Speller(expanded)
         matrix = self._features([self._speller.mend(text) for text in expanded], fit=True)
         self._linear.fit(matrix, list(labels))
+        # Half the stored size; the margins move by far less than the temperature resolves.
+        self._linear.coef_ = self._linear.coef_.astype(np.float32)
         self.categories = [str(code) for code in self._linear.classes_]
 
     def _logits(self, texts: Sequence[str]) -> np.ndarray:

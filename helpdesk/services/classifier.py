@@ -45,6 +45,8 @@ logger = logging.getLogger("helpdesk.classifier")
 
 SHIPPED_EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "complaints_train.jsonl"
 SLICE_ONE_IN = 5
+# Runs whose artefacts are kept besides the serving one; older runs keep their figures only.
+KEEP_ARTEFACTS = 5
 
 
 def classifier_example_record(
@@ -154,8 +156,16 @@ def classifier_train(*, threshold: float | None = None) -> TrainingOutcome:
             previous_figures=previous.as_dict() if previous else {},
             note=note,
         )
+        _artefacts_prune()
     logger.info("Classifier model #%s trained: %s", row.pk, note)
     return TrainingOutcome(row, accepted, figures, previous)
+
+
+def _artefacts_prune() -> None:
+    """Empty the artefacts of all but the serving model and the latest runs (figures stay)."""
+    recent = ClassifierModel.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    keep = list(recent[:KEEP_ARTEFACTS])
+    ClassifierModel.objects.filter(is_active=False).exclude(pk__in=keep).update(artefact=b"")
 
 
 def classifier_train_due(*, now: datetime.datetime) -> bool:

@@ -20,6 +20,7 @@ from helpdesk.models import (
     Role,
 )
 from helpdesk.services.classifier import (
+    KEEP_ARTEFACTS,
     NothingToLearn,
     classifier_train,
     classifier_train_due,
@@ -209,3 +210,17 @@ def test_it_learns_from_a_conversation_filed_under_another_category_by_phone_for
     example = ClassifierExample.objects.get()
     assert example.category == org.water
     assert example.conversation == conversation
+
+
+def test_it_keeps_the_artefacts_of_the_serving_model_and_the_latest_runs_only(
+    org: Org,
+) -> None:
+    first = classifier_train().model
+    ClassifierModel.objects.filter(pk=first.pk).update(is_active=False)
+    for _ in range(KEEP_ARTEFACTS):
+        classifier_train()
+    emptied = ClassifierModel.objects.get(pk=first.pk)
+    assert bytes(emptied.artefact) == b""
+    assert emptied.figures  # the figures of an old run stay
+    kept = ClassifierModel.objects.exclude(pk=first.pk)
+    assert all(bytes(row.artefact) for row in kept)

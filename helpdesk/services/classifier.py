@@ -37,6 +37,7 @@ from helpdesk.models import (
     ClassifierExampleSource,
     ClassifierModel,
     Conversation,
+    OrganisationSettings,
     Ticket,
 )
 from helpdesk.text import mask_personal_data
@@ -141,7 +142,10 @@ def classifier_train(*, threshold: float | None = None) -> TrainingOutcome:
         note = f"kept serving model: top-1 {figures.top1:.1%} < {previous.top1:.1%}"
     correction_set = set(corrections)
     correction_count = sum(1 for example in training if example in correction_set)
+    organisation = OrganisationSettings.load()
     with transaction.atomic():
+        # Two schedulers may finish training at once: one swaps the serving model at a time.
+        OrganisationSettings.objects.select_for_update().get(pk=organisation.pk)
         if accepted:
             ClassifierModel.objects.filter(is_active=True).update(is_active=False)
         row = ClassifierModel.objects.create(

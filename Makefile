@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test lint typecheck pytest bench bench-quick clean messages
+.PHONY: install demo test lint typecheck pytest bench bench-quick bench-classify clean messages
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Nidaa needs Python 3.11 or newer")'
@@ -20,6 +20,7 @@ install: $(STAMP)
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=1 $(BIN)/python manage.py demo_setup
+	DEBUG=1 $(BIN)/python manage.py classifier_train
 	DEBUG=1 $(BIN)/python manage.py demo_serve
 
 lint: install
@@ -40,6 +41,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench --quick $(ARGS)
+
+# The category classifier's holdout figures and its time per text (bench/classify.py).
+bench-classify: install
+	$(BIN)/python -m bench.classify $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -35,7 +35,7 @@ from bots.services import (
 from helpdesk import ratelimit
 from helpdesk.arabic import language_of, normalize, tokens
 from helpdesk.business_hours import Calendar
-from helpdesk.classify import category_suggestions
+from helpdesk.classify import Suggestion, category_suggestions
 from helpdesk.errors import InvalidInput
 from helpdesk.models import (
     Attachment,
@@ -169,9 +169,16 @@ _QUESTION_WORDS = {
     "طريقه",
     "شروط",
 }
-# A complaint must score at least this much to start a guided report unasked: one
-# whole keyword that few categories share, or a keyword phrase.
+# Free text starts a guided report unasked when its first category suggestion is
+# confident (learned model) or, before any model is trained, scores at least this much
+# on the keywords (one whole keyword few categories share, or a keyword phrase).
 REPORT_MIN_SCORE = 2.2
+
+
+def _sounds_like_a_report(suggestion: Suggestion) -> bool:
+    if suggestion.probability is not None:
+        return suggestion.confident
+    return suggestion.keyword_score >= REPORT_MIN_SCORE
 
 
 def _words(text: str) -> list[str]:
@@ -411,7 +418,7 @@ def _free_text(turn: Turn) -> bool:
     if asks and _answer_procedure(turn):
         return True
     suggestions = category_suggestions(text)
-    if suggestions and suggestions[0].score >= REPORT_MIN_SCORE:
+    if suggestions and _sounds_like_a_report(suggestions[0]):
         _understood(turn)
         turn.slots["report"] = {}
         _take_description(turn)
@@ -572,9 +579,19 @@ def _take_description(turn: Turn) -> None:
     report["description"] = turn.text
     report["choices"] = [match.item.pk for match in suggestions]
     turn.session.stage = Stage.REPORT_CATEGORY
-    lines = [_("It sounds like one of these. Reply with its number:")]
+    if suggestions[0].confident:
+        # Sure enough to propose one category; the others stay one number away.
+        lines = [
+            _("This sounds like: %(category)s. Reply yes (or 1) to confirm.")
+            % {"category": suggestions[0].item.name}
+        ]
+        if len(suggestions) > 1:
+            lines.append(_("Or reply with the number of another:"))
+    else:
+        lines = [_("It sounds like one of these. Reply with its number:")]
     for number, match in enumerate(suggestions, start=1):
-        lines.append(f"{number} — {match.item.name}")
+        if number > 1 or not suggestions[0].confident:
+            lines.append(f"{number} — {match.item.name}")
     lines.append(_("Or describe the problem again in other words."))
     turn.say("\n".join(lines))
 

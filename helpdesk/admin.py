@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import (
     AgentProfile,
     CannedReply,
     Category,
+    ClassifierExample,
+    ClassifierModel,
     Contact,
     ContactIdentity,
     Conversation,
@@ -208,6 +214,124 @@ class CannedReplyAdmin(admin.ModelAdmin):
     list_display = ["code", "title_ar", "title_en", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "title_ar", "title_en", "text_ar", "text_en"]
+
+
+@admin.register(ClassifierExample)
+class ClassifierExampleAdmin(admin.ModelAdmin):
+    """What staff corrections taught the classifier (personal data masked)."""
+
+    list_display = ["text", "category", "source", "recorded_by", "updated_at"]
+    list_filter = ["source", "category"]
+    search_fields = ["text"]
+    readonly_fields = ["ticket", "conversation", "recorded_by", "source", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+def _percent(value: Any) -> str:
+    return f"{float(value):.1%}" if value is not None else "—"
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(admin.ModelAdmin):
+    """Each training run with its figures on the held-out slice; one model serves."""
+
+    list_display = [
+        "created_at",
+        "is_active",
+        "accepted",
+        "top1_display",
+        "top3_display",
+        "confident_display",
+        "example_count",
+        "correction_count",
+        "note",
+    ]
+    list_filter = ["is_active", "accepted"]
+    readonly_fields = [
+        "created_at",
+        "is_active",
+        "accepted",
+        "note",
+        "example_count",
+        "correction_count",
+        "slice_count",
+        "top1_display",
+        "top3_display",
+        "confident_display",
+        "per_category_display",
+        "confusions_display",
+        "previous_display",
+    ]
+    fields = tuple(readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("top-1"))
+    def top1_display(self, obj: ClassifierModel) -> str:
+        return _percent(obj.figures.get("top1"))
+
+    @admin.display(description=_("top-3"))
+    def top3_display(self, obj: ClassifierModel) -> str:
+        return _percent(obj.figures.get("top3"))
+
+    @admin.display(description=_("right when confident"))
+    def confident_display(self, obj: ClassifierModel) -> str:
+        figures = obj.figures
+        if not figures:
+            return "—"
+        return _("%(precision)s of %(count)s at ≥ %(threshold)s") % {
+            "precision": _percent(figures.get("confident_precision")),
+            "count": figures.get("confident_count", 0),
+            "threshold": _percent(figures.get("threshold")),
+        }
+
+    @admin.display(description=_("accuracy per category"))
+    def per_category_display(self, obj: ClassifierModel) -> str:
+        names = dict(Category.objects.values_list("code", "name_en"))
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (names.get(code, code), row["count"], _percent(row["accuracy"]))
+                for code, row in sorted(
+                    obj.figures.get("per_category", {}).items(),
+                    key=lambda item: item[1]["accuracy"],
+                )
+            ),
+        )
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("category"),
+            _("texts"),
+            _("top-1"),
+            rows,
+        )
+
+    @admin.display(description=_("confusion pairs (written as → taken for)"))
+    def confusions_display(self, obj: ClassifierModel) -> str:
+        pairs = obj.figures.get("confusions", [])
+        if not pairs:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} → {} ({})",
+            ((pair["category"], pair["predicted"], pair["count"]) for pair in pairs),
+        )
+
+    @admin.display(description=_("serving model on the same slice, at training time"))
+    def previous_display(self, obj: ClassifierModel) -> str:
+        if not obj.previous_figures:
+            return "—"
+        return _("top-1 %(top1)s, top-3 %(top3)s") % {
+            "top1": _percent(obj.previous_figures.get("top1")),
+            "top3": _percent(obj.previous_figures.get("top3")),
+        }
 
 
 # The notification outbox, its templates and inbound SMS (registered on import).

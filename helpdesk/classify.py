@@ -1,24 +1,41 @@
-"""Which category a citizen's text is about, from the categories' keywords.
+"""Which category a citizen's text is about, and how sure we are.
 
-A small, explainable matcher: the text and every keyword are normalised and
-lightly stemmed (:mod:`helpdesk.arabic`); a category scores the rarity-weighted
-sum of its keyword words found in the text, plus a bonus for every keyword
-phrase found whole (``مياه الامطار``, ``blocked drain``). The assistant uses the
-top suggestion to propose a category; the agent console offers the top three.
+Two matchers stand behind :func:`category_suggestions`:
 
-:class:`TextIndex` is the same matcher over any items with weighted text
-fields; the assistant's knowledge-base search uses it too.
+- the learned model (:mod:`helpdesk.learned`), trained by ``manage.py
+  classifier_train`` on the shipped labelled texts, the staff's corrections and
+  the keywords, gives every category a calibrated probability. A suggestion at
+  least ``NIDAA_CLASSIFIER_CONFIDENCE`` probable is *confident*: the agent's form
+  pre-selects it and the assistant proposes it alone; below that, the citizen or
+  the agent chooses among the top three.
+- the keyword matcher (:class:`TextIndex` over the categories' keywords) is the
+  cold start: it serves before any model is trained, and for a category newer
+  than the serving model. Its suggestions state no probability and are never
+  confident.
+
+A tie is never settled by the order of the categories: :func:`clear_leader` is
+empty when the first two suggestions score the same.
+
+:class:`TextIndex` is a small explainable matcher over any items with weighted
+text fields: the text and every keyword are normalised and lightly stemmed
+(:mod:`helpdesk.arabic`); an item scores the rarity-weighted sum of its words
+found in the text, plus a bonus for every phrase found whole. The assistant's
+knowledge-base search uses it too.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.conf import settings
+
 from helpdesk.arabic import is_arabic, tokens
-from helpdesk.models import Category
+from helpdesk.learned import CategoryModel
+from helpdesk.models import Category, ClassifierModel
 
 T = TypeVar("T")
 
@@ -27,7 +44,7 @@ PHRASE_BONUS = 1.5
 # A word that appears only inside longer keyword phrases (``night`` of ``noise at
 # night``) says less on its own than a one-word keyword.
 PART_OF_PHRASE = 0.5
-# A misspelt English word (one letter added, dropped or changed) counts this much.
+# A misspelt English word (one letter added, dropped or changed, or two swapped) counts this much.
 # Arabic words are short and one letter changes the root (تأخير/تأشير), so
 # Arabic spelling variation is left to normalisation instead.
 TYPO = 0.6
@@ -130,7 +147,10 @@ def _one_edit_apart(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(differ) == 2 and differ[1] == differ[0] + 1:  # two neighbours swapped
+            return a[differ[0]] == b[differ[1]] and a[differ[1]] == b[differ[0]]
+        return len(differ) == 1
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
@@ -139,24 +159,106 @@ def _keyword_lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def category_index(categories: Iterable[Category] | None = None) -> TextIndex[Category]:
-    """An index over the categories' keywords (the active ones unless given)."""
-    if categories is None:
-        categories = Category.objects.filter(is_active=True).select_related("default_section")
-    return TextIndex(
-        (
-            category,
-            [
-                Field(1.0, phrases=_keyword_lines(category.keywords_ar)),
-                Field(1.0, phrases=_keyword_lines(category.keywords_en)),
-            ],
+@dataclass(frozen=True)
+class Suggestion:
+    """A category a text may belong to."""
+
+    item: Category
+    # Calibrated probability from the learned model; None when only keywords suggest it.
+    probability: float | None
+    # Probable enough to pre-select (the model's probability at least the threshold).
+    confident: bool
+    keyword_score: float = 0.0
+    words: tuple[str, ...] = ()  # the keyword words that matched, for explanations
+
+    @property
+    def strength(self) -> float:
+        return self.probability if self.probability is not None else self.keyword_score
+
+
+class _Cache:
+    """The serving model and the keyword index, reloaded only when they change."""
+
+    model_key: tuple[int, datetime.datetime] | None = None
+    model: CategoryModel | None = None
+    index_key: tuple[tuple[int, str, str], ...] = ()
+    index: TextIndex[int] = TextIndex(())
+
+
+def _serving_model() -> CategoryModel | None:
+    row = ClassifierModel.objects.filter(is_active=True).values_list("pk", "created_at").first()
+    if row is None:
+        return None
+    if _Cache.model_key != row:
+        serving = ClassifierModel.objects.filter(pk=row[0]).first()
+        _Cache.model = (
+            CategoryModel.loads(bytes(serving.artefact), version=serving.features_version)
+            if serving is not None
+            else None
         )
-        for category in categories
-    )
+        _Cache.model_key = row
+    return _Cache.model
 
 
-def category_suggestions(
-    text: str, *, limit: int = 3, index: TextIndex[Category] | None = None
-) -> list[Match[Category]]:
-    """The categories ``text`` most likely belongs to, best first (empty when none match)."""
-    return (index or category_index()).rank(text, limit=limit)
+def _keyword_index(categories: Iterable[Category]) -> TextIndex[int]:
+    """An index over the categories' keywords, by primary key (rebuilt when keywords change)."""
+    key = tuple((c.pk, c.keywords_ar, c.keywords_en) for c in categories)
+    if key != _Cache.index_key:
+        _Cache.index = TextIndex(
+            (
+                pk,
+                [
+                    Field(1.0, phrases=_keyword_lines(keywords_ar)),
+                    Field(1.0, phrases=_keyword_lines(keywords_en)),
+                ],
+            )
+            for pk, keywords_ar, keywords_en in key
+        )
+        _Cache.index_key = key
+    return _Cache.index
+
+
+def category_suggestions(text: str, *, limit: int = 3) -> list[Suggestion]:
+    """The categories ``text`` most likely belongs to, best first (empty for text without words).
+
+    With a serving model: its ``limit`` most probable active categories, and ahead of
+    them (or just behind a confident first) any category newer than the model whose
+    keywords match. Without one: the keyword matches alone.
+    """
+    if not tokens(text):
+        return []
+    categories = {
+        category.code: category
+        for category in Category.objects.filter(is_active=True).select_related("default_section")
+    }
+    model = _serving_model()
+    known = set(model.categories) if model is not None else set()
+    newer = [category for category in categories.values() if category.code not in known]
+    by_pk = {category.pk: category for category in newer}
+    cold = [
+        Suggestion(by_pk[match.item], None, False, match.score, match.words)
+        for match in _keyword_index(newer).rank(text, limit=limit)
+    ]
+    if model is None:
+        return cold
+    ranked = [(code, p) for code, p in model.probabilities(text) if code in categories]
+    total = sum(p for _, p in ranked) or 1.0
+    threshold = settings.NIDAA_CLASSIFIER_CONFIDENCE
+    stated = [(categories[code], round(p / total, 4)) for code, p in ranked[:limit]]
+    learned = [Suggestion(category, p, p >= threshold) for category, p in stated]
+    if learned and learned[0].confident:
+        return [learned[0], *cold, *learned[1:]][:limit]
+    return [*cold, *learned][:limit]
+
+
+def clear_leader(suggestions: Sequence[Suggestion]) -> Suggestion | None:
+    """The first suggestion when it is strictly ahead of the second; None on a tie or nothing."""
+    if not suggestions:
+        return None
+    first = suggestions[0]
+    if len(suggestions) > 1:
+        second = suggestions[1]
+        same_kind = (first.probability is None) == (second.probability is None)
+        if same_kind and second.strength >= first.strength:
+            return None
+    return first

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.attachments import attachment_url
-from helpdesk.classify import category_suggestions
+from helpdesk.classify import category_suggestions, clear_leader
 from helpdesk.models import (
     Attachment,
     Category,
@@ -159,10 +159,14 @@ def recently_done(actor: Actor, *, limit: int = 20) -> QuerySet[Ticket]:
 
 
 def category_suggest(text: str) -> Category:
-    """The best keyword match for ``text`` (``helpdesk.classify``), else the fallback category."""
-    suggestions = category_suggestions(text, limit=1)
-    if suggestions:
-        return suggestions[0].item
+    """The clear first suggestion for ``text`` (``helpdesk.classify``), else the fallback.
+
+    A tie goes to the fallback category, where tier 1 classifies it: the order of the
+    categories never decides.
+    """
+    leader = clear_leader(category_suggestions(text))
+    if leader is not None:
+        return leader.item
     fallback = OrganisationSettings.load().fallback_category
     if fallback is not None and fallback.is_active:
         return fallback

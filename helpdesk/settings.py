@@ -270,6 +270,13 @@ NIDAA_CALLBACK_DUE_MINUTES = env_int("NIDAA_CALLBACK_DUE_MINUTES", 60, minimum=1
 # Each web process runs the distributor's engine (helpdesk/acd.py); one leads per database.
 NIDAA_ACD_ENGINE = env_bool("NIDAA_ACD_ENGINE", True)
 NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
+# The category classifier (docs/assistant.md): a suggestion at least this probable (in
+# percent) is pre-selected; below it the citizen or the agent chooses among the top three.
+NIDAA_CLASSIFIER_CONFIDENCE = (
+    env_int("NIDAA_CLASSIFIER_CONFIDENCE_PERCENT", 80, minimum=1, maximum=99) / 100
+)
+# The scheduler retrains the classifier once a night, from this hour (Asia/Muscat).
+NIDAA_CLASSIFIER_TRAIN_HOUR = env_int("NIDAA_CLASSIFIER_TRAIN_HOUR", 2, minimum=0, maximum=23)
 
 # Social media (social/, docs/social.md). App-level values here; each X account's
 # and Facebook page's own token is read from the variable named in the admin.

@@ -51,3 +51,26 @@ def render_text(text: str) -> SafeString:
         strip=True,
     )
     return mark_safe(cleaned.replace("\n", "<br>"))  # noqa: S308 - bleach-cleaned above
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+# A ticket reference (MCT-2026-000123) and any run of six or more digits, spaces or
+# dashes between them allowed: phone numbers, civil ids, account and plate numbers.
+_REFERENCE = re.compile(r"\b[A-Za-z]{2,6}-\d{4}-\d+\b")
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\d\s-]{4,}\d)")
+MASK = "***"
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with e-mail addresses, links, references and long numbers replaced by ``***``.
+
+    Names are not recognised: what the classifier keeps is the words about the problem,
+    and a name in free text stays (see docs/assistant.md).
+    """
+    for pattern in (_EMAIL, _URL, _REFERENCE):
+        text = pattern.sub(MASK, text)
+    return _LONG_NUMBER.sub(
+        lambda match: MASK if sum(c.isdigit() for c in match.group()) >= 6 else match.group(),
+        text,
+    )

@@ -1,6 +1,11 @@
 """The core domain of Nidaa: organisation, people and work."""
 
 from helpdesk.models.access import PartnerApiToken
+from helpdesk.models.classifier import (
+    ClassifierExample,
+    ClassifierExampleSource,
+    ClassifierModel,
+)
 from helpdesk.models.notifications import (
     InboundSms,
     Notification,
@@ -46,6 +51,9 @@ __all__ = [
     "CannedReply",
     "Category",
     "Channel",
+    "ClassifierExample",
+    "ClassifierExampleSource",
+    "ClassifierModel",
     "Contact",
     "ContactIdentity",
     "Conversation",

@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from helpdesk import events
-from helpdesk.classify import category_suggestions
+from helpdesk.classify import Suggestion, category_suggestions
 from helpdesk.errors import InvalidInput, NotFound, NotInScope
 from helpdesk.models import (
     Category,
+    ClassifierExampleSource,
     Conversation,
     ConversationState,
     Message,
@@ -29,6 +30,7 @@ from helpdesk.models import (
     Ticket,
 )
 from helpdesk.roles import Actor, role_of
+from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.conversations import citizen_group, message_post
 from helpdesk.services.tickets import ticket_create
@@ -117,10 +119,8 @@ def ticket_prefill(*, user: Any, conversation: str) -> dict[str, Any]:
     )
     description = "\n".join(m.text for m in citizen if m.text)
     located = [m for m in citizen if m.latitude is not None and m.longitude is not None]
-    category = found.category
-    if category is None and description:
-        suggestions = category_suggestions(description, limit=1)
-        category = suggestions[0].item if suggestions else None
+    suggestions = category_suggestions(description) if description else []
+    category = found.category or _preselected(suggestions)
     return {
         "conversation": str(found.public_id),
         "name": found.contact.name,
@@ -133,7 +133,17 @@ def ticket_prefill(*, user: Any, conversation: str) -> dict[str, Any]:
         "latitude": str(located[-1].latitude) if located else "",
         "longitude": str(located[-1].longitude) if located else "",
         "address": "",
+        # The top three with their probabilities (None: suggested by keywords alone).
+        "suggestions": [
+            {"code": s.item.code, "name": str(s.item.name), "probability": s.probability}
+            for s in suggestions
+        ],
     }
+
+
+def _preselected(suggestions: list[Suggestion]) -> Category | None:
+    """The category the form offers: only a confident suggestion; the agent chooses otherwise."""
+    return suggestions[0].item if suggestions and suggestions[0].confident else None
 
 
 def _decimal(value: Any, *, limit: int) -> Decimal | None:
@@ -183,6 +193,18 @@ def conversation_ticket_create(*, user: Any, conversation: str, fields: dict[str
             address=str(fields.get("address", "")),
         )
         Conversation.objects.filter(pk=found.pk).update(category=category)
+        offered = found.category or _preselected(
+            category_suggestions(ticket.description) if ticket.description else []
+        )
+        if offered != category:
+            # The agent chose other than (or without) what the form offered: a lesson.
+            classifier_example_record(
+                ticket=ticket,
+                category=category,
+                recorded_by=user,
+                source=ClassifierExampleSource.CONVERSATION,
+                conversation=found,
+            )
         with translation.override(found.language):
             text = _(
                 "Your report is registered. Its number is %(reference)s — keep it to follow up."

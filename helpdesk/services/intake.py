@@ -21,6 +21,7 @@ from helpdesk.media import file_store, image_store
 from helpdesk.models import (
     Category,
     Channel,
+    ClassifierExampleSource,
     Contact,
     Conversation,
     Section,
@@ -30,6 +31,7 @@ from helpdesk.models import (
 from helpdesk.models.people import NotifyChannel
 from helpdesk.roles import SYSTEM, Actor
 from helpdesk.selectors_tickets import category_suggest
+from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import phone_or_error
 from helpdesk.services.conversations import conversation_receive
 from helpdesk.services.tickets import ticket_create
@@ -162,7 +164,7 @@ def phone_ticket_log(
             contact.fax = phone_or_error(caller_fax)
         contact.preferred_channel = preferred_channel
         contact.save()
-        return ticket_create(
+        ticket = ticket_create(
             actor=actor,
             contact=contact,
             channel=channel,
@@ -175,6 +177,16 @@ def phone_ticket_log(
             register=register,
             conversation=conversation,
         )
+        if conversation is not None and conversation.category != category:
+            # The agent filed the conversation under another category than it had: a lesson.
+            classifier_example_record(
+                ticket=ticket,
+                category=category,
+                recorded_by=actor.user,
+                source=ClassifierExampleSource.CONVERSATION,
+                conversation=conversation,
+            )
+        return ticket
 
 
 # ---- e-mail ------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from helpdesk.models import (
 )
 from helpdesk.roles import SYSTEM_ROLE, Actor
 from helpdesk.services import notifications
+from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.sla import sla_targets
 
 S = TicketStatus
@@ -435,6 +436,10 @@ def ticket_reclassify(
             note=note,
             data={"before": before, "after": after},
         )
+        if before["category"] != after["category"]:
+            classifier_example_record(
+                ticket=locked, category=locked.category, recorded_by=actor.user
+            )
         _publish_change(locked)
     ticket.refresh_from_db()
     return ticket

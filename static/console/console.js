@@ -241,7 +241,12 @@
   function openTicketForm(t) {
     tf.reset();
     Object.keys(t).forEach(function (k) { if (tf[k] && t[k] !== null) tf[k].value = t[k]; });
-    if (!t.category && config.categories.length) tf.category.selectedIndex = 0;
+    // Only a confident suggestion comes pre-selected; otherwise the agent chooses.
+    var hint = $("ticket-suggestions");
+    var named = (t.suggestions || []).map(function (s) {
+      return s.probability === null ? s.name : s.name + " (" + Math.round(s.probability * 100) + " %)";
+    });
+    hint.textContent = named.length ? hint.dataset.template.replace("%s", named.join(" · ")) : "";
     tf.querySelector(".error").textContent = "";
     $("ticket-dialog").showModal();
   }

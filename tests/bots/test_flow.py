@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from bots.flow import STATUS_PER_CONVERSATION
 from bots.models import ActiveHours, BotChannelSettings, BotSession, Stage
 from helpdesk.models import ConversationState, OrganisationSettings, Ticket
+from helpdesk.services.classifier import classifier_train
 from tests.bots.conftest import Chat
 from tests.factories import Org, make_contact, make_ticket
 
@@ -237,6 +239,32 @@ def test_it_takes_a_location_shared_with_the_description(webchat: NewChat, org: 
     chat.send("skip")
     chat.send("1")
     assert Ticket.objects.get().category == org.streetlight
+
+
+def test_it_proposes_one_category_when_the_model_is_confident(
+    webchat: NewChat, org: Org, settings: Any
+) -> None:
+    settings.NIDAA_CLASSIFIER_CONFIDENCE = 0.5
+    classifier_train()  # the test organisation's keywords alone
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send("pothole")
+    assert "This sounds like: Pothole" in chat.last
+    assert "1 — " not in chat.last  # the others are numbered from 2
+    chat.send("yes")
+    assert "location" in chat.last.lower() or "where" in chat.last.lower()
+
+
+def test_it_lists_three_to_choose_from_when_the_model_is_unsure(
+    webchat: NewChat, org: Org, settings: Any
+) -> None:
+    settings.NIDAA_CLASSIFIER_CONFIDENCE = 0.99
+    classifier_train()
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send("something about the street")
+    assert "Reply with its number" in chat.last
+    assert "1 — " in chat.last and "3 — " in chat.last
 
 
 def test_it_cancels_a_report_when_asked(webchat: NewChat) -> None:

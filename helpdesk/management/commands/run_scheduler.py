@@ -1,4 +1,4 @@
-"""The scheduler: SLA reminders and escalations, and the notification sweep, every interval."""
+"""The scheduler: SLA reminders and escalations, the notification sweep, nightly retraining."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from helpdesk.services.classifier import (
+    NothingToLearn,
+    classifier_train,
+    classifier_train_due,
+)
 from helpdesk.services.notifications import notification_sweep
 from helpdesk.services.sla import sla_scan
 
@@ -20,7 +25,10 @@ logger = logging.getLogger("helpdesk.scheduler")
 
 
 class Command(BaseCommand):
-    help = "Raise SLA reminders and escalations and re-queue stuck notifications, every interval."
+    help = (
+        "Raise SLA reminders and escalations and re-queue stuck notifications, every interval; "
+        "retrain the category classifier once a night."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
@@ -47,6 +55,8 @@ class Command(BaseCommand):
             now = timezone.now()
             requeued = notification_sweep(now=now)
             alerts = sla_scan(now=now)
+            if classifier_train_due(now=now):
+                self._train_classifier()
             if requeued or alerts or once:
                 self.stdout.write(
                     f"{now:%Y-%m-%d %H:%M:%S} scheduler: {len(alerts)} SLA alert(s), "
@@ -55,3 +65,14 @@ class Command(BaseCommand):
             close_old_connections()
             if once or stop.wait(interval):
                 return
+
+    def _train_classifier(self) -> None:
+        # A failed training leaves the serving model in place and must not stop the SLA work.
+        try:
+            outcome = classifier_train()
+        except NothingToLearn:
+            return
+        except Exception:
+            logger.exception("Nightly classifier training failed")
+            return
+        self.stdout.write(f"scheduler: classifier model #{outcome.model.pk}: {outcome.model.note}")

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install demo test lint typecheck pytest bench bench-quick bench-classify clean messages
+.PHONY: install demo test lint typecheck pytest bench bench-deps bench-quick bench-classify clean messages
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Nidaa needs Python 3.11 or newer")'
@@ -36,7 +36,13 @@ pytest: install
 test: lint typecheck pytest
 
 # `make bench` measures Nidaa beside its baselines (bench/README.md); ARGS=--quick for a few seconds.
-bench: install
+# nginx fronts the scaled-out target as docs/deployment.md runs it (Debian's package,
+# installed when we may: as root with apt-get; otherwise the bench says it ran without).
+bench-deps:
+	@command -v nginx >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null; } || true
+
+bench: install bench-deps
 	$(BIN)/python -m bench $(ARGS)
 
 bench-quick: install

@@ -239,6 +239,14 @@ async def _wait_for_lock(conn: Any) -> None:
 
 
 def _connection_params() -> dict[str, Any]:
+    """Where the leader's own connection goes: straight to PostgreSQL.
+
+    An advisory lock and ``LISTEN`` belong to a session, which a pooler in
+    transaction mode (PgBouncer) does not keep: ``NIDAA_ACD_DATABASE_URL`` then
+    names the server itself.
+    """
+    if settings.NIDAA_ACD_DATABASE_URL:
+        return {"conninfo": settings.NIDAA_ACD_DATABASE_URL}
     database = settings.DATABASES["default"]
     params: dict[str, Any] = {
         key: value

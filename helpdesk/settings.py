@@ -269,6 +269,9 @@ NIDAA_NOTIFY_LEASE_SECONDS = env_int("NIDAA_NOTIFY_LEASE_SECONDS", 120, minimum=
 NIDAA_CALLBACK_DUE_MINUTES = env_int("NIDAA_CALLBACK_DUE_MINUTES", 60, minimum=1)
 # Each web process runs the distributor's engine (helpdesk/acd.py); one leads per database.
 NIDAA_ACD_ENGINE = env_bool("NIDAA_ACD_ENGINE", True)
+# The leader's session (advisory lock, LISTEN) goes here when DATABASE_URL points at a
+# pooler in transaction mode; empty: the same server as DATABASE_URL.
+NIDAA_ACD_DATABASE_URL = env_str("NIDAA_ACD_DATABASE_URL", "")
 NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
 # The category classifier (docs/assistant.md): a suggestion at least this probable (in
 # percent) is pre-selected; below it the citizen or the agent chooses among the top three.

@@ -22,7 +22,6 @@ import uuid
 from collections import deque
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,7 @@ from chat.session import (
     session_from_token,
     session_token,
 )
+from chat.sockets import LoopConsumer
 from chat.views import SESSION_LIMIT
 from helpdesk import events, ratelimit
 from helpdesk.errors import DomainError
@@ -64,7 +64,7 @@ def _start(**form: Any) -> tuple[str, ChatState]:
     return session_token(conversation), ChatState.of(conversation)
 
 
-class CitizenChatConsumer(AsyncJsonWebsocketConsumer):
+class CitizenChatConsumer(LoopConsumer):
     chat: ChatState | None
     sent_seq: int
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from chat.sockets import LoopConsumer
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
@@ -127,7 +127,7 @@ def _desk_conversation(user: Any, public_id: str) -> Conversation | None:
         return None
 
 
-class AgentConsoleConsumer(AsyncJsonWebsocketConsumer):
+class AgentConsoleConsumer(LoopConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         # Accepted, then closed with 4403: a browser sees the reason, not a bare HTTP 403.

@@ -52,6 +52,17 @@ def _require_marked_services(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Iterator[None]:
+    # A layer keeps per-channel locks and pools bound to the event loop that used
+    # them; every test has a loop of its own, so every test gets a layer of its own.
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _distribute_after_each_commit(settings: object) -> None:
     # In-process tests distribute right after the commit that changed the queue, as
     # every process without an engine does; tests/helpdesk/test_acd_engine.py and the

@@ -69,6 +69,11 @@ class FacebookApi:
         )
         return str(result.get("message_id", ""))
 
+    def user_name(self, psid: str) -> str:
+        """Messenger's User Profile API: the name a citizen shows the page."""
+        result = self._call(lambda: self.graph.get_object(psid, fields="name"))
+        return str(result.get("name") or "")
+
     def reply_to_comment(self, *, comment_id: str, text: str) -> str:
         result = self._call(lambda: self.graph.put_object(comment_id, "comments", message=text))
         return str(result.get("id", ""))

@@ -27,11 +27,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk.errors import DomainError
 from helpdesk.inbound import InboundMessage
 from helpdesk.models import Channel, ContactIdentity, Message, Notification
 from helpdesk.services.conversations import conversation_receive, system_event_record
+from helpdesk.text import MAX_MESSAGE_LENGTH
 from social.media import Fetched, media_fetch, media_note
 from social.models import (
     FacebookPage,
@@ -73,7 +75,7 @@ CUTTERS: dict[str, Callable[[Any], list[Piece]]] = {
 }
 
 
-def _clean(text: str, limit: int = 4000) -> str:
+def _clean(text: str, limit: int | None = 4000) -> str:
     # PostgreSQL text cannot hold NUL; an error message may quote the body.
     return text.replace("\x00", "\\u0000")[:limit]
 
@@ -126,6 +128,51 @@ def _decoded(body: bytes) -> tuple[str, str]:
         return body.decode("utf-8", errors="replace"), note
 
 
+# Deeper than any platform nests (Meta and X stay under 10); deeper parts are cut out.
+MAX_DEPTH = 100
+TOO_DEEP = "__nidaa_nested_too_deep__"
+
+
+def _cut_too_deep(text: str) -> str:
+    """``text`` with every array or object nested deeper than MAX_DEPTH replaced by a marker.
+
+    Python's JSON reader gives up on deep nesting (RecursionError) for the whole
+    body; cutting only the deep part lets its neighbours be read.
+    """
+    out: list[str] = []
+    depth = 0
+    last = 0
+    cut_from = -1
+    in_string = escaped = False
+    for index, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth == MAX_DEPTH + 1:
+                cut_from = index
+        elif char in "]}":
+            if depth == MAX_DEPTH + 1 and cut_from >= 0:
+                out += [text[last:cut_from], f'"{TOO_DEEP}"']
+                last = index + 1
+            depth -= 1
+    return "".join([*out, text[last:]])
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return json.loads(_cut_too_deep(text))
+
+
 def _serialised(data: Any) -> tuple[str, str]:
     try:
         return json.dumps(data, ensure_ascii=False, allow_nan=True), ""
@@ -141,7 +188,7 @@ def _read(delivery_id: int) -> None:
             return
         text, note = _decoded(bytes(delivery.body))
         try:
-            pieces = CUTTERS[delivery.source](json.loads(text))
+            pieces = CUTTERS[delivery.source](_loads(text))
         except (ValueError, RecursionError) as exc:
             # ValueError covers JSONDecodeError and Malformed: nothing in it can be read.
             delivery.status = InboxDeliveryStatus.UNREADABLE
@@ -153,13 +200,15 @@ def _read(delivery_id: int) -> None:
         events = []
         for position, piece in enumerate(pieces):
             raw, raw_error = _serialised(piece.data)
+            if TOO_DEEP in raw:
+                raw_error = f"nested deeper than {MAX_DEPTH} levels: the deep part was cut out"
             error = piece.error or raw_error
             events.append(
                 InboxEvent(
                     delivery=delivery,
                     position=position,
                     kind=piece.kind,
-                    raw=_clean(raw, 1_000_000),
+                    raw=_clean(raw, None),
                     status=Status.FAILED if error else Status.PENDING,
                     error=_clean(error),
                 )
@@ -290,8 +339,20 @@ def _prepared(incoming: Incoming) -> tuple[InboundMessage, list[Fetched]]:
     return inbound, fetched
 
 
-def _with_notes(inbound: InboundMessage, notes: Iterable[str]) -> InboundMessage:
-    return dataclasses.replace(inbound, text="\n".join(filter(None, [inbound.text, *notes])))
+def _with_notes(inbound: InboundMessage, notes: list[str]) -> InboundMessage:
+    """The text with the notes on files not kept, cut to what the queue takes if need be.
+
+    X DMs take 10,000 characters, the queue 4,000: a longer text is cut with a
+    note, never refused (the whole text stays in the journal).
+    """
+    text = "\n".join(filter(None, [inbound.text, *notes]))
+    if len(text) > MAX_MESSAGE_LENGTH:
+        cut = _("[cut: the message has %(n)d characters; the inbox journal keeps all of it]") % {
+            "n": len(inbound.text)
+        }
+        tail = "\n".join([cut, *notes])
+        text = inbound.text[: max(MAX_MESSAGE_LENGTH - len(tail) - 1, 0)] + "\n" + tail
+    return dataclasses.replace(inbound, text=text[:MAX_MESSAGE_LENGTH])
 
 
 def _receive(inbound: InboundMessage, fetched: list[Fetched]) -> _Outcome:
@@ -373,14 +434,21 @@ def _comment_removed_record(removed: CommentRemoved) -> _Outcome:
 # ---- operators ----------------------------------------------------------------------------
 
 
+RETRIABLE = (Status.FAILED, Status.IGNORED)
+
+
 def inbox_events_retry(*, event_ids: Iterable[int]) -> int:
-    """Put failed events back in line (the admin's "retry"); returns how many."""
+    """Put failed or ignored events back in line (the admin's "retry"); returns how many.
+
+    Ignored ones too: events for a page connected only afterwards are stored
+    once it is (the core never stores one twice).
+    """
     with transaction.atomic():
         failed = InboxEvent.objects.select_for_update().filter(
-            pk__in=list(event_ids), status=Status.FAILED
+            pk__in=list(event_ids), status__in=RETRIABLE
         )
         deliveries = set(failed.values_list("delivery_id", flat=True))
-        count = failed.update(status=Status.PENDING, error="")
+        count = failed.update(status=Status.PENDING, error="", note="")
         InboxDelivery.objects.filter(pk__in=deliveries).update(enqueued_at=timezone.now())
         for delivery_id in deliveries:
             transaction.on_commit(partial(inbox_enqueue, delivery_id), robust=True)

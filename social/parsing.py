@@ -127,12 +127,17 @@ def _optional_id(value: Any) -> str:
     return str(value).strip()
 
 
-def _dict(value: Any, what: str) -> dict[str, Any]:
-    if value is None:
-        return {}
+def _object(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Malformed(f"{what} is not an object: {type(value).__name__}")
     return value
+
+
+def _dict(value: Any, what: str) -> dict[str, Any]:
+    """An optional object: absent or null reads as empty."""
+    if value is None:
+        return {}
+    return _object(value, what)
 
 
 def _list(value: Any, what: str) -> list[Any]:
@@ -300,7 +305,7 @@ def piece_parse(kind: str, data: Any) -> Action:
 
 def _messenger(data: dict[str, Any]) -> Action:
     page_id = _id(data.get("page_id"), "entry.id (the page)")
-    event = _dict(data.get("item"), "the messaging event")
+    event = _object(data.get("item"), "the messaging event")
     sent_at = _millis(event.get("timestamp"))
     message = event.get("message")
     postback = event.get("postback")
@@ -352,7 +357,7 @@ def _messenger(data: dict[str, Any]) -> Action:
 
 def _feed(data: dict[str, Any]) -> Action:
     page_id = _id(data.get("page_id"), "entry.id (the page)")
-    change = _dict(data.get("item"), "the change")
+    change = _object(data.get("item"), "the change")
     if change.get("field") != "feed":
         return Skip(page_id, f"field {change.get('field')!r:.40}")
     value = _dict(change.get("value"), "change.value")
@@ -409,7 +414,7 @@ def _x_tweet(data: dict[str, Any]) -> Action:
     names the tweet it answers, so the caller can join it to that thread.
     """
     account_id = _id(data.get("account_id"), "for_user_id")
-    tweet = _dict(data.get("item"), "the tweet")
+    tweet = _object(data.get("item"), "the tweet")
     user = _dict(tweet.get("user"), "tweet.user")
     author = _id(user.get("id_str"), "tweet.user.id_str")
     if author == account_id:
@@ -441,7 +446,7 @@ def _x_tweet(data: dict[str, Any]) -> Action:
 def _x_dm(data: dict[str, Any]) -> Action:
     """An Account Activity direct message (v1.1 ``message_create``)."""
     account_id = _id(data.get("account_id"), "for_user_id")
-    event = _dict(data.get("item"), "the DM event")
+    event = _object(data.get("item"), "the DM event")
     if event.get("type") != "message_create":
         return Skip(account_id, f"DM event type {event.get('type')!r:.40}")
     create = _dict(event.get("message_create"), "message_create")
@@ -494,7 +499,7 @@ def _x_v2_sender(data: dict[str, Any], user_id: str) -> SenderIdentity:
 def _x_mention(data: dict[str, Any]) -> Action:
     """One tweet of ``GET /2/users/:id/mentions``."""
     account_id = _id(data.get("account_id"), "account id")
-    tweet = _dict(data.get("item"), "the tweet")
+    tweet = _object(data.get("item"), "the tweet")
     author = _id(tweet.get("author_id"), "tweet.author_id")
     if author == account_id:
         return Skip(account_id, "our own post")
@@ -519,7 +524,7 @@ def _x_mention(data: dict[str, Any]) -> Action:
 def _x_dm_event(data: dict[str, Any]) -> Action:
     """One event of ``GET /2/dm_events``; only messages others sent us."""
     account_id = _id(data.get("account_id"), "account id")
-    event = _dict(data.get("item"), "the DM event")
+    event = _object(data.get("item"), "the DM event")
     if event.get("event_type") != "MessageCreate":
         return Skip(account_id, f"DM event type {event.get('event_type')!r:.40}")
     sender = _id(event.get("sender_id"), "event.sender_id")

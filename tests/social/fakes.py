@@ -6,6 +6,8 @@ import io
 import json
 import mimetypes
 import re
+import select
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +24,17 @@ def jpeg_bytes(size: tuple[int, int] = (64, 48), color: str = "orange") -> bytes
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="JPEG")
     return out.getvalue()
+
+
+def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
+    """Whether the client closed its end (a killed process) while we held its request."""
+    readable, _w, _x = select.select([handler.connection], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return handler.connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 @dataclass
@@ -62,6 +75,12 @@ class FakeServer:
         self.requests: list[Request] = []
         self.scripted: dict[str, list[Reply]] = {}
         self.files: dict[str, bytes] = {}
+        # "METHOD path-regex": the first matching request is held this long before its answer
+        # (a test kills the client meanwhile); ``answered`` lists the requests fully answered.
+        self.holds: dict[str, float] = {}
+        self.holding = threading.Event()
+        self.released = threading.Event()
+        self.answered: list[Request] = []
         self.route("GET", r"/media/(?P<name>[\w.-]+)", self._file)
         fake = self
 
@@ -80,6 +99,7 @@ class FakeServer:
         self.thread.start()
 
     def close(self) -> None:
+        self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -128,15 +148,28 @@ class FakeServer:
                 if method == request.method and match:
                     reply = route(request, match)
                     break
+        for key, seconds in list(self.holds.items()):
+            method, pattern = key.split(" ", 1)
+            if method == request.method and re.fullmatch(pattern, request.path):
+                del self.holds[key]
+                self.holding.set()
+                self.released.wait(seconds)
+                if _client_gone(handler):
+                    return
         body, content_type = reply.encoded()
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        for name, value in reply.headers.items():
-            if name.lower() != "content-type":
-                handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(body)
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(body)))
+            for name, value in reply.headers.items():
+                if name.lower() != "content-type":
+                    handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(body)
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client went away (killed, or gave up on a large file)
+        self.answered.append(request)
 
 
 def oauth1_signature_valid(

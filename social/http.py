@@ -20,6 +20,8 @@ class RebasedSession(requests.Session):
         super().__init__()
         self.official = official.rstrip("/")
         self.base = base.rstrip("/")
+        # facebook-sdk raises its error without the response: its rate-limit headers are read here.
+        self.last_response: requests.Response | None = None
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         if isinstance(url, str) and url.startswith(self.official):
@@ -27,4 +29,6 @@ class RebasedSession(requests.Session):
         # Neither library sets a timeout of its own; a hung platform must not hang a worker.
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = settings.NIDAA_SOCIAL_HTTP_TIMEOUT
-        return super().request(method, url, *args, **kwargs)
+        response = super().request(method, url, *args, **kwargs)
+        self.last_response = response
+        return response

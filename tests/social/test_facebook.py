@@ -446,3 +446,33 @@ def test_it_retries_a_transient_graph_error(
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     run_worker()
     assert Notification.objects.get(message=reply).status == NotificationStatus.SENT
+
+
+def test_it_waits_as_long_as_meta_says_after_a_rate_limit(
+    client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    deliver(client, messaging(text_message()))
+    usage = {
+        PAGE_ID: [{"type": "messenger", "call_count": 100, "estimated_time_to_regain_access": 7}]
+    }
+    fake_graph.fail_next(
+        "POST",
+        rf"/v25.0/{PAGE_ID}/messages",
+        Reply(
+            400,
+            {"error": {"message": "(#80006) There have been too many messages", "code": 80006}},
+            {"X-Business-Use-Case-Usage": json.dumps(usage)},
+        ),
+    )
+    before = timezone.now()
+    reply = _reply(Conversation.objects.get())
+    run_worker()
+    entry = Notification.objects.get(message=reply)
+    assert entry.status == NotificationStatus.QUEUED
+    assert entry.next_attempt_at is not None
+    wait = entry.next_attempt_at - before
+    assert datetime.timedelta(minutes=7) <= wait < datetime.timedelta(minutes=8)
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after == entry.next_attempt_at

@@ -21,6 +21,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.conversations import message_post
 from social.adapters.x import XApi, x_client
+from social.limits import x_weighted_length
 from social.models import XAccount
 from social.services import x_account_poll, x_account_poll_due
 from social.signatures import x_signature
@@ -265,6 +266,45 @@ def test_it_replies_to_a_mention_with_in_reply_to_tweet_id(
     assert delivery.provider_message_id
     reply.refresh_from_db()
     assert reply.delivered_at is not None
+
+
+LONG_REPLY = " ".join(["تم تحويل بلاغكم إلى قسم الطرق في بلدية مسقط للمعالجة"] * 12)
+
+
+def test_it_sends_a_reply_over_280_as_a_thread(
+    fake_x: FakeX, x_account: XAccount, citizen: str
+) -> None:
+    mention = fake_x.add_mention(author=citizen, text="@muscat pothole")
+    poll(x_account)
+    reply = _agent_reply(Conversation.objects.get(), LONG_REPLY)
+    run_worker()
+    posts = [r.json() for r in fake_x.calls("POST", "/2/tweets")]
+    assert len(posts) == 3
+    assert all(x_weighted_length(p["text"]) <= 280 for p in posts)
+    assert [p["text"][-5:] for p in posts] == ["(1/3)", "(2/3)", "(3/3)"]
+    assert posts[0]["reply"]["in_reply_to_tweet_id"] == mention
+    entry = Notification.objects.get(message=reply)
+    assert posts[1]["reply"]["in_reply_to_tweet_id"] == entry.parts_sent[0]
+    assert posts[2]["reply"]["in_reply_to_tweet_id"] == entry.parts_sent[1]
+    assert (entry.status, entry.provider_message_id) == ("sent", entry.parts_sent[0])
+
+
+def test_it_resumes_a_thread_after_the_part_that_failed(
+    fake_x: FakeX, x_account: XAccount, citizen: str
+) -> None:
+    fake_x.add_mention(author=citizen, text="@muscat pothole")
+    poll(x_account)
+    first = {"data": {"id": "1950000000000000001", "text": "part", "edit_history_tweet_ids": []}}
+    fake_x.fail_next("POST", "/2/tweets", Reply(201, first), Reply(503, {"title": "Unavailable"}))
+    reply = _agent_reply(Conversation.objects.get(), LONG_REPLY)
+    run_worker()
+    assert Notification.objects.get(message=reply).parts_sent == ["1950000000000000001"]
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+    posts = [r.json() for r in fake_x.calls("POST", "/2/tweets")]
+    assert [p["text"][-5:] for p in posts] == ["(1/3)", "(2/3)", "(2/3)", "(3/3)"]
+    assert posts[2]["reply"]["in_reply_to_tweet_id"] == "1950000000000000001"
+    assert Notification.objects.get(message=reply).status == "sent"
 
 
 def test_it_answers_a_dm_as_a_dm_to_the_participant(

@@ -8,6 +8,7 @@ event on each side of the broken one.
 
 from __future__ import annotations
 
+import datetime
 import json
 import zlib
 from collections.abc import Callable
@@ -17,8 +18,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from helpdesk.models import Message
+from social.journal import inbox_sweep
 from social.models import (
     FacebookPage,
     InboxDelivery,
@@ -388,3 +391,20 @@ def test_it_ignores_events_for_a_page_it_does_not_serve(client: Any, served: XAc
     event = InboxEvent.objects.get()
     assert (event.status, event.note) == (InboxEventStatus.IGNORED, "unknown or inactive page 999")
     assert not Message.objects.exists()
+
+
+def test_it_hands_an_unread_delivery_back_to_the_worker_after_its_grace(
+    client: Any, served: XAccount, settings: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    _post(client, Case("lost", FB_URL, _body(_page(_messenger("m-lost")))))
+    DBTaskResult.objects.all().delete()  # the enqueue was lost (the queue was down)
+    now = timezone.now()
+    assert inbox_sweep(now=now) == 0  # within its grace: a worker may be on it
+    later = now + datetime.timedelta(seconds=settings.NIDAA_SOCIAL_INBOX_GRACE_SECONDS + 1)
+    assert inbox_sweep(now=later) == 1
+    assert inbox_sweep(now=later) == 0  # handed over once per grace period
+    run_worker()
+    assert Message.objects.filter(external_id="mid:m-lost").exists()
+    assert inbox_sweep(now=later + datetime.timedelta(hours=1)) == 0

@@ -343,7 +343,7 @@ def test_it_refuses_a_body_over_the_journal_cap(
 
 
 def test_it_cuts_a_text_longer_than_the_queue_takes_and_says_so(
-    client: Any, served: XAccount
+    client: Any, served: XAccount, english: None
 ) -> None:
     _post(client, fb("long", None))
     _post(client, Case("long", FB_URL, _body(_page(_messenger("m-long", text="x" * 5000)))))

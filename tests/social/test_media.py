@@ -54,7 +54,7 @@ def test_it_downloads_nothing_in_the_webhook_request(
 
 
 def test_it_keeps_an_image_only_message_whose_link_cannot_be_opened(
-    client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
+    client: Any, fake_graph: FakeGraph, fb_page: FacebookPage, english: None
 ) -> None:
     unreachable = "http://127.0.0.1:9/cdn/expired.jpg"  # the discard port: nothing listens
     _post_facebook(client, _image_message("m_gone", unreachable))

@@ -6,7 +6,9 @@ Each edge app (``chat``, ``social``, ``bots``) registers itself here from its
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from helpdesk.models import Conversation, Message
@@ -22,6 +24,42 @@ class ChannelAdapter(Protocol):
 
     def is_reachable(self, conversation: Conversation) -> bool:
         """Whether the citizen can receive a message on this channel right now."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a platform answered to a send."""
+
+    platform_id: str
+    # False when the platform confirms delivery later (Messenger's echo).
+    confirmed: bool = True
+
+
+@runtime_checkable
+class OutboundSender(Protocol):
+    """An adapter whose messages leave through the outbox worker (X, Facebook).
+
+    Its ``deliver`` queues the message in the outbox
+    (``helpdesk.services.notifications.outbox_message_queue``); the worker then
+    calls ``send`` with the row's lease held, and retries, backs off or reports
+    the failure in the conversation from what ``send`` raises
+    (``helpdesk.notify.transports.TransportError``).
+    """
+
+    channel: str
+
+    def target(self, message: Message) -> str:
+        """Where on the platform ``message`` goes (decided when it is queued)."""
+
+    def send(
+        self,
+        message: Message,
+        *,
+        target: str,
+        parts_sent: Sequence[str],
+        part_sent: Callable[[str], None],
+    ) -> Sent:
+        """Send it; ``parts_sent`` are parts an earlier attempt sent, ``part_sent`` records one."""
 
 
 class ConversationHandler(Protocol):

@@ -294,7 +294,16 @@ NIDAA_SOCIAL_MEDIA_MAX_BYTES = env_int(
     "SOCIAL_MEDIA_MAX_BYTES", 8 * 1024 * 1024, minimum=1024, maximum=50 * 1024 * 1024
 )
 NIDAA_SOCIAL_HTTP_TIMEOUT = env_int("SOCIAL_HTTP_TIMEOUT", 20, minimum=1, maximum=300)
-NIDAA_SOCIAL_MAX_ATTEMPTS = env_int("SOCIAL_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# Replies leave through the one outbox: their attempts are NIDAA_NOTIFY_MAX_ATTEMPTS.
+# Downloads of citizens' media, in the worker: tries per file and the first pause between them.
+NIDAA_SOCIAL_MEDIA_ATTEMPTS = env_int("SOCIAL_MEDIA_ATTEMPTS", 3, minimum=1, maximum=10)
+NIDAA_SOCIAL_MEDIA_RETRY_SECONDS = env_int("SOCIAL_MEDIA_RETRY_SECONDS", 2, minimum=0, maximum=60)
+# The largest webhook body kept in the inbox journal (Meta batches up to 1000 events).
+NIDAA_SOCIAL_WEBHOOK_MAX_BYTES = env_int(
+    "SOCIAL_WEBHOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024, maximum=100 * 1024 * 1024
+)
+# After this long, journal entries still unread are handed to the worker again (the sweep).
+NIDAA_SOCIAL_INBOX_GRACE_SECONDS = env_int("SOCIAL_INBOX_GRACE_SECONDS", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""Which X accounts and Facebook pages the center follows, and the replies it sends.
+"""Which X accounts and Facebook pages the center follows, and the journal of what they sent.
 
 Only identifiers and schedules live here, editable by administrators; tokens
 and secrets come from the environment (docs/social.md).
@@ -84,38 +84,96 @@ class FacebookPage(models.Model):
         return self.name
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
+class InboxSource(models.TextChoices):
+    FACEBOOK = "facebook", _("Facebook webhook")
+    X_ACTIVITY = "x_activity", _("X Account Activity webhook")
+    X_MENTIONS = "x_mentions", _("X mentions (polled)")
+    X_DMS = "x_dms", _("X direct messages (polled)")
+
+
+class InboxDeliveryStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, not read yet")
+    READ = "read", _("Read into events")
+    UNREADABLE = "unreadable", _("Unreadable")
+
+
+class InboxDelivery(models.Model):
+    """One verified webhook body (or one poll's pages), kept exactly as it came.
+
+    Written and acknowledged before anything is parsed; the worker reads it
+    into :class:`InboxEvent` rows, one per platform event, so a broken event
+    never costs its neighbours.
+    """
+
+    source = models.CharField(_("source"), max_length=20, choices=InboxSource.choices)
+    body = models.BinaryField(_("raw body"))
+    # Only the headers that matter: signature, content type, user agent, X's account.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=InboxDeliveryStatus.choices,
+        default=InboxDeliveryStatus.RECEIVED,
+        db_index=True,
+    )
+    error = models.TextField(_("error"), blank=True)
+    # When a worker was last asked to read it (the sweep asks again after a grace period).
+    enqueued_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox delivery")
+        verbose_name_plural = _("inbox deliveries")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.pk}"
+
+
+class InboxEventStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    STORED = "stored", _("Stored")
+    IGNORED = "ignored", _("Nothing to store")
     FAILED = "failed", _("Failed")
 
 
-class SocialDelivery(models.Model):
-    """One staff message on its way to X or Facebook, with its attempts."""
+class InboxEvent(models.Model):
+    """One platform event of an inbox delivery, parsed and stored on its own."""
 
-    message = models.OneToOneField(
-        "helpdesk.Message", on_delete=models.CASCADE, related_name="social_delivery"
-    )
-    channel = models.CharField(max_length=20)
-    # What we answer: "tweet", "dm", "messenger", "comment" and the platform id.
-    target_kind = models.CharField(max_length=20)
-    target_id = models.CharField(max_length=200)
+    delivery = models.ForeignKey(InboxDelivery, on_delete=models.CASCADE, related_name="events")
+    position = models.PositiveIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    # The event's JSON as it stood in the body (re-serialised), or the broken part.
+    raw = models.TextField(_("event"))
     status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("status"),
+        max_length=10,
+        choices=InboxEventStatus.choices,
+        default=InboxEventStatus.PENDING,
+        db_index=True,
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    failure_reason = models.CharField(max_length=40, blank=True)
-    # The id the platform gave our post (tweet id, DM event id, Messenger mid, comment id).
-    platform_id = models.CharField(max_length=200, blank=True, db_index=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    external_id = models.CharField(_("platform id"), max_length=200, blank=True, db_index=True)
+    message = models.ForeignKey(
+        "helpdesk.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("message"),
+    )
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("social delivery")
-        verbose_name_plural = _("social deliveries")
-        ordering = ["-created_at"]
+        verbose_name = _("inbox event")
+        verbose_name_plural = _("inbox events")
+        ordering = ["delivery_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "position"], name="inbox_event_position")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.target_kind}:{self.target_id} ({self.status})"
+        return f"{self.delivery_id}.{self.position} {self.kind} ({self.status})"

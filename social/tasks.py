@@ -1,15 +1,17 @@
-"""Durable work of the social channels (django-tasks, queue "social")."""
+"""Durable work of the social channels (django-tasks, queue "social").
+
+Replies and notifications leave through the one outbox (``helpdesk.notify``);
+this queue reads what the platforms sent, from the inbox journal.
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from social.services import delivery_attempt
+from social.journal import inbox_delivery_process
 
 
 @task(queue_name="social")
-def social_deliver(delivery_id: int) -> None:
-    """Send one staff message to X or Facebook; re-enqueues itself while retrying."""
-    retry_at = delivery_attempt(delivery_id=delivery_id)
-    if retry_at is not None:
-        social_deliver.using(run_after=retry_at).enqueue(delivery_id)
+def inbox_process(delivery_id: int) -> dict[str, int]:
+    """Read one journal delivery into events and store each on its own."""
+    return inbox_delivery_process(delivery_id=delivery_id)

@@ -1,9 +1,13 @@
-"""Webhooks of the platforms: verify, parse, hand to one service, answer."""
+"""Webhooks of the platforms: verify the signature, keep the body, answer at once.
+
+Nothing is parsed here: the body goes to the inbox journal as it came and the
+worker reads it (``social.journal``), so no payload can make the platform
+wait, see a 500, or redeliver a batch for ever.
+"""
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from django.conf import settings
@@ -11,10 +15,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from social.services import facebook_payload_receive, x_activity_receive
+from social.journal import inbox_store
+from social.models import InboxSource
 from social.signatures import facebook_signature_valid, x_signature, x_signature_valid
 
 logger = logging.getLogger(__name__)
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    logger.error(
+        "webhook %s body over SOCIAL_WEBHOOK_MAX_BYTES (%s bytes declared) refused",
+        request.path,
+        request.META.get("CONTENT_LENGTH"),
+    )
+    return HttpResponse(status=413)
 
 
 def _forbidden(reason: str, request: HttpRequest) -> HttpResponse:
@@ -24,12 +38,27 @@ def _forbidden(reason: str, request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=403)
 
 
-def _json_body(request: HttpRequest) -> dict | None:
-    try:
-        payload = json.loads(request.body)
-    except (UnicodeDecodeError, ValueError):
+# The headers worth keeping beside a body (for audits and for reading it again).
+KEPT_HEADERS = (
+    "Content-Type",
+    "User-Agent",
+    "X-Hub-Signature-256",
+    "x-twitter-webhooks-signature",
+)
+
+
+def _raw_body(request: HttpRequest) -> bytes | None:
+    """The body as sent, up to the journal's cap (Django's form-size limit does not apply)."""
+    cap = settings.NIDAA_SOCIAL_WEBHOOK_MAX_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > cap:
         return None
-    return payload if isinstance(payload, dict) else None
+    body = request.read(cap + 1)
+    return body if len(body) <= cap else None
+
+
+def _kept_headers(request: HttpRequest) -> dict[str, str]:
+    return {name: request.headers[name] for name in KEPT_HEADERS if name in request.headers}
 
 
 @csrf_exempt
@@ -45,13 +74,13 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
         ):
             return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
         return _forbidden("verification token mismatch", request)
+    body = _raw_body(request)
+    if body is None:
+        return _too_large(request)
     signature = request.headers.get("X-Hub-Signature-256", "")
-    if not facebook_signature_valid(request.body, signature, settings.NIDAA_FACEBOOK_APP_SECRET):
+    if not facebook_signature_valid(body, signature, settings.NIDAA_FACEBOOK_APP_SECRET):
         return _forbidden("bad or missing X-Hub-Signature-256", request)
-    payload = _json_body(request)
-    if payload is None:
-        return HttpResponseBadRequest()
-    facebook_payload_receive(payload=payload)
+    inbox_store(source=InboxSource.FACEBOOK, body=body, headers=_kept_headers(request))
     return HttpResponse("EVENT_RECEIVED", content_type="text/plain")
 
 
@@ -65,11 +94,11 @@ def x_webhook(request: HttpRequest) -> HttpResponse:
         if not (crc_token and secret):
             return HttpResponseBadRequest()
         return JsonResponse({"response_token": x_signature(crc_token.encode(), secret)})
+    body = _raw_body(request)
+    if body is None:
+        return _too_large(request)
     signature = request.headers.get("x-twitter-webhooks-signature", "")
-    if not x_signature_valid(request.body, signature, secret):
+    if not x_signature_valid(body, signature, secret):
         return _forbidden("bad or missing x-twitter-webhooks-signature", request)
-    payload = _json_body(request)
-    if payload is None:
-        return HttpResponseBadRequest()
-    x_activity_receive(payload=payload)
+    inbox_store(source=InboxSource.X_ACTIVITY, body=body, headers=_kept_headers(request))
     return HttpResponse(status=200)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.live import live_servers  # noqa: F401 - shared fixture: real Daphne processes
+from tests.processes import database_url  # noqa: F401 - shared fixture: a database of its own
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = "/usr/bin/chromium"

@@ -28,6 +28,14 @@ class NotificationEvent(models.TextChoices):
     CALLBACK_DUE = "callback_due", _("Citizen call-back due (to dispatchers)")
 
 
+# An outbox row that is no template's: a staff or assistant message in the citizen's channel.
+REPLY = "reply"
+OUTBOX_KINDS = [
+    *NotificationEvent.choices,
+    (REPLY, _("Reply in the conversation (to the citizen)")),
+]
+
+
 class NotificationLanguage(models.TextChoices):
     ARABIC = "ar", _("Arabic")
     ENGLISH = "en", _("English")
@@ -43,7 +51,11 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one recipient on one channel: the durable outbox row.
+    """One message to one recipient on one channel: the one durable outbox row.
+
+    Everything that leaves goes through it: SMS, e-mail and fax notifications,
+    and messages in the citizen's own conversation (an agent's reply on X or
+    Facebook, a ticket notification in Messenger), which carry ``message``.
 
     ``idempotency_key`` (what caused it + channel + recipient) is unique, so an
     event can never produce the same message twice; the worker locks the row
@@ -68,14 +80,26 @@ class Notification(models.Model):
     partner = models.ForeignKey(
         Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
-    template_key = models.CharField(
-        _("event"), max_length=40, choices=NotificationEvent.choices, db_index=True
-    )
+    template_key = models.CharField(_("event"), max_length=40, choices=OUTBOX_KINDS, db_index=True)
     channel = models.CharField(_("channel"), max_length=20, choices=NotifyChannel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=5, choices=NotificationLanguage.choices)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
+    # The conversation message this row carries to the citizen's channel.
+    message = models.OneToOneField(
+        "helpdesk.Message",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbox_entry",
+        verbose_name=_("conversation message"),
+    )
+    # Where on the platform it goes: "tweet:<id>", "dm:<user id>", "messenger:<psid>" …
+    target = models.CharField(_("platform target"), max_length=200, blank=True)
+    # Platform ids of the parts already sent (a long X reply goes out as a thread).
+    parts_sent = models.JSONField(_("parts sent"), default=list, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=40, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=300, unique=True)
     status = models.CharField(
         _("status"),

@@ -1,4 +1,4 @@
-"""Administrators see every outgoing message, edit the words, and read unattached SMS."""
+"""Administrators see every outgoing message (the one outbox), edit the words, read SMS replies."""
 
 from __future__ import annotations
 
@@ -35,9 +35,17 @@ class NotificationAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "delivery_status",
+        "failure_reason",
         "ticket",
     ]
-    list_filter = ["status", "channel", "template_key", "language", "delivery_status"]
+    list_filter = [
+        "status",
+        "channel",
+        "template_key",
+        "failure_reason",
+        "language",
+        "delivery_status",
+    ]
     search_fields = ["recipient", "ticket__reference", "provider_message_id", "idempotency_key"]
     date_hierarchy = "created_at"
     list_select_related = ["ticket"]
@@ -58,7 +66,7 @@ class NotificationAdmin(admin.ModelAdmin):
             queryset.filter(status=NotificationStatus.FAILED).values_list("pk", flat=True)
         )
         Notification.objects.filter(pk__in=failed).update(
-            status=NotificationStatus.QUEUED, attempts=0, last_error=""
+            status=NotificationStatus.QUEUED, attempts=0, last_error="", failure_reason=""
         )
         for pk in failed:
             notification_enqueue(pk)

@@ -9,11 +9,13 @@ retries; transports never retry on their own.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
 import smtplib
 from email.utils import make_msgid
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
@@ -35,10 +37,27 @@ logger = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    """A send failed. ``retry_at``: the platform said when to try again (rate limits).
+
+    ``reason`` is a stable code and ``explanation`` what the agent reads in the
+    conversation when a message to the citizen's channel fails for good.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        reason: str = "",
+        retry_at: datetime.datetime | None = None,
+        explanation: str = "",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
+        self.reason = reason or ("rejected" if permanent else "unavailable")
+        self.retry_at = retry_at
+        self.explanation = explanation
 
 
 class Transport(Protocol):
@@ -220,17 +239,47 @@ class EmailFaxTransport:
 
 
 class ConversationTransport:
-    """A message in the citizen's conversation, delivered by that channel's adapter."""
+    """A message in the citizen's conversation, carried by that channel's adapter.
+
+    A ticket notification first becomes a message of the conversation (once,
+    by its idempotency key); a staff reply already is one (``message``). An
+    adapter that talks to an outside platform (:class:`adapters.OutboundSender`)
+    sends it here, under the row's lease; the others (web chat) are handed it.
+    """
 
     def notify(self, notification: Notification) -> str:
+        message = notification.message or self._notification_message(notification)
+        adapter = adapters.adapter_for(message.channel)
+        if adapter is None:
+            raise TransportError(f"No adapter for {message.channel}.", permanent=True)
+        if not isinstance(adapter, adapters.OutboundSender):
+            try:
+                adapter.deliver(message)
+            except Exception as exc:  # an edge adapter may fail in its own ways
+                raise TransportError(f"{message.channel} delivery failed: {exc}") from None
+            return f"message-{message.pk}"
+        if not notification.target:
+            notification.target = adapter.target(message)[:200]
+            Notification.objects.filter(pk=notification.pk).update(target=notification.target)
+        sent = adapter.send(
+            message,
+            target=notification.target,
+            parts_sent=tuple(notification.parts_sent),
+            part_sent=partial(_part_sent, notification),
+        )
+        if sent.confirmed:
+            Message.objects.filter(pk=message.pk, delivered_at__isnull=True).update(
+                delivered_at=timezone.now()
+            )
+        return sent.platform_id
+
+    @staticmethod
+    def _notification_message(notification: Notification) -> Message:
         from helpdesk.services.conversations import message_append, message_publish
 
         conversation = notification.ticket.conversation if notification.ticket else None
         if conversation is None:
             raise TransportError("The ticket has no conversation to answer in.", permanent=True)
-        adapter = adapters.adapter_for(conversation.channel)
-        if adapter is None:
-            raise TransportError(f"No adapter for {conversation.channel}.", permanent=True)
         external_id = f"notify:{notification.idempotency_key}"[:200]
         message = Message.objects.filter(channel=conversation.channel, external_id=external_id)
         existing = message.select_related("conversation").first()
@@ -248,11 +297,15 @@ class ConversationTransport:
                 existing = message.select_related("conversation").get()
             else:
                 message_publish(existing)
-        try:
-            adapter.deliver(existing)
-        except Exception as exc:  # an edge adapter may fail in its own ways
-            raise TransportError(f"{conversation.channel} delivery failed: {exc}") from None
-        return f"message-{existing.pk}"
+        notification.message = existing
+        Notification.objects.filter(pk=notification.pk).update(message=existing)
+        return existing
+
+
+def _part_sent(notification: Notification, platform_id: str) -> None:
+    """A long message goes in parts; each sent part is recorded before the next one leaves."""
+    notification.parts_sent = [*notification.parts_sent, platform_id]
+    Notification.objects.filter(pk=notification.pk).update(parts_sent=notification.parts_sent)
 
 
 def transport_for(channel: str) -> Transport:

@@ -1,4 +1,9 @@
-"""Who is told what, on which channel — and getting it there exactly once.
+"""Who is told what, on which channel — and getting it there exactly once: the one outbox.
+
+Everything that leaves Nidaa is a ``Notification`` row sent by this worker
+path: SMS, e-mail and fax, ticket notifications in the citizen's own
+conversation, and staff replies on X and Facebook (queued by the social
+adapter through :func:`outbox_message_queue`).
 
 A lifecycle event becomes ``Notification`` rows inside the event's
 transaction (so a rolled-back change tells no one); a durable task is enqueued
@@ -24,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -32,6 +38,7 @@ from helpdesk.models import (
     Contact,
     ConversationState,
     InboundSms,
+    Message,
     Notification,
     NotificationEvent,
     NotificationLanguage,
@@ -44,6 +51,7 @@ from helpdesk.models import (
     TicketEventKind,
     TicketStatus,
 )
+from helpdesk.models.notifications import REPLY
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.defaults import DEFAULTS
 from helpdesk.notify.rendering import render
@@ -231,6 +239,39 @@ def staff_emails(*, roles: Iterable[str] = (), section_id: int | None = None) ->
     return sorted(set(users.values_list("email", flat=True)))
 
 
+def outbox_message_queue(*, message: Message, target: str) -> Notification:
+    """Queue a conversation message for an adapter that sends it to an outside platform.
+
+    Called by the adapter's ``deliver`` after the message committed; one row
+    per message, however often it is called.
+    """
+    conversation = message.conversation
+    key = f"message:{message.pk}"
+    try:
+        with transaction.atomic():
+            entry, created = Notification.objects.get_or_create(
+                idempotency_key=key,
+                defaults={
+                    "message": message,
+                    "template_key": REPLY,
+                    "channel": NotifyChannel.CONVERSATION,
+                    "recipient": f"{conversation.channel}:{conversation.public_id}",
+                    "language": conversation.language
+                    if conversation.language
+                    in (NotificationLanguage.ARABIC, NotificationLanguage.ENGLISH)
+                    else NotificationLanguage.ARABIC,
+                    "body": message.text,
+                    "target": target[:200],
+                    "next_attempt_at": timezone.now(),
+                },
+            )
+    except IntegrityError:
+        return Notification.objects.get(idempotency_key=key)
+    if created:
+        transaction.on_commit(lambda: notification_enqueue(entry.pk), robust=True)
+    return entry
+
+
 # ---- sending ------------------------------------------------------------------------------
 
 
@@ -322,10 +363,17 @@ def _record_failure(notification: Notification, error: TransportError) -> str:
         if error.permanent or locked.attempts >= settings.NIDAA_NOTIFY_MAX_ATTEMPTS:
             locked.status = Status.FAILED
             locked.next_attempt_at = None
+            locked.failure_reason = (error.reason if error.permanent else "gave_up")[:40]
+            _failure_tell_the_agent(locked, error)
             logger.warning("Notification %s failed: %s", locked.pk, error.message)
         else:
             locked.status = Status.QUEUED
-            locked.next_attempt_at = now + retry_delay(locked.attempts)
+            # When the platform said when (a rate limit's reset), then; otherwise back off.
+            locked.next_attempt_at = (
+                error.retry_at
+                if error.retry_at and error.retry_at > now
+                else now + retry_delay(locked.attempts)
+            )
             run_after = locked.next_attempt_at
             transaction.on_commit(
                 lambda: notification_enqueue(locked.pk, run_after=run_after), robust=True
@@ -335,6 +383,30 @@ def _record_failure(notification: Notification, error: TransportError) -> str:
             )
         locked.save()
     return "failed" if locked.status == Status.FAILED else "retry"
+
+
+def _failure_tell_the_agent(entry: Notification, error: TransportError) -> None:
+    """A message to the citizen's channel that will not arrive is said so in its conversation."""
+    from helpdesk.services.conversations import system_event_record
+
+    message = entry.message
+    if message is None:
+        return
+    if error.permanent:
+        explanation = error.explanation or _("Not sent: the platform rejected the message.")
+    else:
+        explanation = _("Not sent: the platform kept failing; we stopped retrying.")
+    system_event_record(
+        message.conversation,
+        event="delivery_failed",
+        data={
+            "seq": message.seq,
+            "reason": entry.failure_reason,
+            "explanation": str(explanation),
+            "attempts": entry.attempts,
+            "outbox": entry.pk,
+        },
+    )
 
 
 def _task_pending(notification: Notification) -> bool:

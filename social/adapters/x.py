@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import requests
 import tweepy
 from django.conf import settings
+from requests_oauthlib import OAuth1
 
 from social.adapters import SocialApiError
 from social.http import RebasedSession
@@ -62,7 +63,18 @@ class XApi:
     """One X account's view of the API, authenticated as that account (OAuth 1.0a)."""
 
     def __init__(self, *, access_token: str, access_token_secret: str) -> None:
+        self.access_token = access_token
+        self.access_token_secret = access_token_secret
         self.client = x_client(access_token=access_token, access_token_secret=access_token_secret)
+
+    def oauth1(self) -> OAuth1:
+        """The account's signature for requests outside the client (DM media on ton.x.com)."""
+        return OAuth1(
+            settings.NIDAA_X_CONSUMER_KEY,
+            settings.NIDAA_X_CONSUMER_SECRET,
+            self.access_token,
+            self.access_token_secret,
+        )
 
     @classmethod
     def from_environment(cls, credentials_prefix: str) -> XApi:
@@ -82,6 +94,14 @@ class XApi:
     def me(self) -> dict[str, Any]:
         response = self._call(lambda: self.client.get_me(user_fields=["username", "name"]))
         return dict(response.get("data") or {})
+
+    def user_name(self, user_id: str) -> str:
+        response = self._call(
+            lambda: self.client.get_user(
+                id=user_id, user_fields=["username", "name"], user_auth=True
+            )
+        )
+        return str((response.get("data") or {}).get("name") or "")
 
     def mentions_page(
         self, *, user_id: str, since_id: str = "", pagination_token: str = ""

@@ -14,18 +14,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.notify.fake_gateway import FakeSmsGateway, running_gateway
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import manage, worker_start
 
 SEED = """
 from django.db import transaction
@@ -41,35 +34,6 @@ from helpdesk.models import Notification
 print(json.dumps(list(Notification.objects.values("status", "attempts", "channel",
     "provider_message_id", "idempotency_key"))))
 """
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database of its own: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'worker.sqlite3'}"
-        return
-    import psycopg
-    from django.db import connection
-
-    params = connection.settings_dict
-    name = f"nidaa_worker_{uuid.uuid4().hex[:10]}"
-    admin = {
-        "host": params["HOST"] or "127.0.0.1",
-        "port": params["PORT"] or 5432,
-        "user": params["USER"],
-        "password": params["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**admin) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
-    try:
-        yield f"postgres://{params['USER']}{password}@{admin['host']}:{admin['port']}/{name}"
-    finally:
-        with psycopg.connect(**admin) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _env(database_url: str, tmp_path: Path, gateway: FakeSmsGateway) -> dict[str, str]:
@@ -95,52 +59,16 @@ def _env(database_url: str, tmp_path: Path, gateway: FakeSmsGateway) -> dict[str
     }
 
 
-def _manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def _worker(env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name",
-            "notifications",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-            "--no-reload",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
 def test_it_delivers_exactly_once_when_the_worker_is_killed_mid_send(
     database_url: str, tmp_path: Path
 ) -> None:
     with running_gateway() as gateway:
         gateway.hold_first_seconds = 60
         env = _env(database_url, tmp_path, gateway)
-        _manage(env, "migrate", "--no-input", "-v", "0")
-        _manage(env, "shell", "-v", "0", "-c", SEED)
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "shell", "-v", "0", "-c", SEED)
 
-        worker = _worker(env)
+        worker = worker_start(env, "notifications")
         try:
             assert gateway.first_request_seen.wait(60), "the worker never reached the gateway"
             worker.send_signal(signal.SIGKILL)
@@ -148,18 +76,18 @@ def test_it_delivers_exactly_once_when_the_worker_is_killed_mid_send(
         finally:
             if worker.poll() is None:
                 worker.kill()
-        [stuck] = json.loads(_manage(env, "shell", "-v", "0", "-c", REPORT))
+        [stuck] = json.loads(manage(env, "shell", "-v", "0", "-c", REPORT))
         assert stuck["status"] == "sending"
         assert len(gateway.delivered) == 1  # the gateway took it; we never heard back
 
         time.sleep(1.5)  # the dead worker's lease (1 s) runs out
-        swept = _manage(env, "run_scheduler", "--once")
+        swept = manage(env, "run_scheduler", "--once")
         assert "1 notification(s) re-queued" in swept
-        restarted = _worker(env, "--batch")
+        restarted = worker_start(env, "notifications", "--batch")
         output, _ = restarted.communicate(timeout=120)
         assert restarted.returncode == 0, output
 
-        [final] = json.loads(_manage(env, "shell", "-v", "0", "-c", REPORT))
+        [final] = json.loads(manage(env, "shell", "-v", "0", "-c", REPORT))
         assert final["status"] == "sent"
         assert final["attempts"] == 2
         assert len(gateway.requests) == 2
@@ -174,19 +102,19 @@ def test_it_sends_once_when_the_original_task_and_the_sweep_both_run(
     """A worker died after taking the message, before any request; its task is still queued."""
     with running_gateway() as gateway:
         env = _env(database_url, tmp_path, gateway)
-        _manage(env, "migrate", "--no-input", "-v", "0")
-        _manage(env, "shell", "-v", "0", "-c", SEED)
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "shell", "-v", "0", "-c", SEED)
         claim = (
             "from django.utils import timezone\n"
             "from helpdesk.models import Notification\n"
             "Notification.objects.update(status='sending', attempts=1, "
             "lease_until=timezone.now())\n"
         )
-        _manage(env, "shell", "-v", "0", "-c", claim)
-        _manage(env, "run_scheduler", "--once")
-        worker = _worker(env, "--batch")
+        manage(env, "shell", "-v", "0", "-c", claim)
+        manage(env, "run_scheduler", "--once")
+        worker = worker_start(env, "notifications", "--batch")
         output, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, output
-        [final] = json.loads(_manage(env, "shell", "-v", "0", "-c", REPORT))
+        [final] = json.loads(manage(env, "shell", "-v", "0", "-c", REPORT))
         assert final["status"] == "sent"
         assert len(gateway.delivered) == 1

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 
 from social.models import FacebookPage, XAccount
 from tests.social.fakes import FakeGraph, FakeX
@@ -47,14 +48,25 @@ def fb_page(db: None) -> FacebookPage:
     return FacebookPage.objects.create(page_id=PAGE_ID, name="Muscat Municipality")
 
 
+@pytest.fixture(autouse=True)
+def _quick_media_retries(settings: Any) -> None:
+    settings.NIDAA_SOCIAL_MEDIA_RETRY_SECONDS = 0
+
+
 def run_worker() -> None:
-    """The durable worker, as deployed, draining the social queue once."""
+    """The durable workers, as deployed, draining the inbox and the outbox queues once."""
     call_command(
         "db_worker",
-        queue_name="social",
+        queue_name="social,notifications",
         batch=True,
         reload=False,
         startup_delay=False,
         interval=0,
         verbosity=0,
     )
+
+
+def post_committed(client: Any, url: str, body: bytes, headers: dict[str, str]) -> Any:
+    """POST to a webhook and run what the view left for after its commit (the enqueue)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, body, content_type="application/json", headers=headers)

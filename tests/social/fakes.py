@@ -6,13 +6,17 @@ import io
 import json
 import mimetypes
 import re
+import select
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+from oauthlib import oauth1
+from oauthlib.oauth1.rfc5849 import signature
 from PIL import Image
 
 
@@ -20,6 +24,17 @@ def jpeg_bytes(size: tuple[int, int] = (64, 48), color: str = "orange") -> bytes
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="JPEG")
     return out.getvalue()
+
+
+def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
+    """Whether the client closed its end (a killed process) while we held its request."""
+    readable, _w, _x = select.select([handler.connection], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return handler.connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 @dataclass
@@ -60,6 +75,12 @@ class FakeServer:
         self.requests: list[Request] = []
         self.scripted: dict[str, list[Reply]] = {}
         self.files: dict[str, bytes] = {}
+        # "METHOD path-regex": the first matching request is held this long before its answer
+        # (a test kills the client meanwhile); ``answered`` lists the requests fully answered.
+        self.holds: dict[str, float] = {}
+        self.holding = threading.Event()
+        self.released = threading.Event()
+        self.answered: list[Request] = []
         self.route("GET", r"/media/(?P<name>[\w.-]+)", self._file)
         fake = self
 
@@ -78,6 +99,7 @@ class FakeServer:
         self.thread.start()
 
     def close(self) -> None:
+        self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -126,15 +148,55 @@ class FakeServer:
                 if method == request.method and match:
                     reply = route(request, match)
                     break
+        for key, seconds in list(self.holds.items()):
+            method, pattern = key.split(" ", 1)
+            if method == request.method and re.fullmatch(pattern, request.path):
+                del self.holds[key]
+                self.holding.set()
+                self.released.wait(seconds)
+                if _client_gone(handler):
+                    return
         body, content_type = reply.encoded()
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        for name, value in reply.headers.items():
-            if name.lower() != "content-type":
-                handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(body)
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(body)))
+            for name, value in reply.headers.items():
+                if name.lower() != "content-type":
+                    handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(body)
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client went away (killed, or gave up on a large file)
+        self.answered.append(request)
+
+
+def oauth1_signature_valid(
+    base_url: str, request: Request, consumer_secret: str, token_secret: str
+) -> bool:
+    """Check an OAuth 1.0a HMAC-SHA1 ``Authorization`` header as X does (RFC 5849)."""
+    header = request.headers.get("authorization", "")
+    if not header.startswith("OAuth "):
+        return False
+    params = signature.collect_parameters(
+        uri_query=urlencode(request.query),
+        headers={"Authorization": header},
+        exclude_oauth_signature=True,
+    )
+    base = signature.signature_base_string(
+        request.method,
+        signature.base_string_uri(base_url + request.path),
+        signature.normalize_parameters(params),
+    )
+    signer = oauth1.Client("", client_secret=consumer_secret, resource_owner_secret=token_secret)
+    expected = signature.sign_hmac_sha1_with_client(base, signer)
+    given = dict(
+        signature.collect_parameters(
+            headers={"Authorization": header}, exclude_oauth_signature=False
+        )
+    )
+    return bool(given.get("oauth_signature")) and given["oauth_signature"] == expected
 
 
 class FakeX(FakeServer):
@@ -150,6 +212,10 @@ class FakeX(FakeServer):
         self.media: dict[str, dict[str, Any]] = {}
         self._next_id = 9_000_000_000_000_000_000
         self.route("GET", r"/2/users/me", self._me)
+        self.route("GET", r"/2/users/(?P<id>\d+)", self._user)
+        # DM media lives on ton.twitter.com and is served only to an OAuth 1.0a signature.
+        self.route("GET", r"/1.1/ton/data/dm/(?P<name>[\w./-]+)", self._dm_media)
+        self.credentials: tuple[str, str] = ("consumer-secret", "access-secret")
         self.route("GET", r"/2/users/(?P<id>\d+)/mentions", self._mentions)
         self.route("GET", r"/2/dm_events", self._dms)
         self.route("POST", r"/2/tweets", self._create_tweet)
@@ -217,6 +283,21 @@ class FakeX(FakeServer):
     def _me(self, request: Request, match: re.Match[str]) -> Reply:
         return Reply(200, {"data": {"id": self.account_id, "name": "Muscat", "username": "muscat"}})
 
+    def _user(self, request: Request, match: re.Match[str]) -> Reply:
+        user = self.users.get(match["id"])
+        if user is None:
+            return Reply(404, {"errors": [{"detail": "Could not find user", "title": "Not Found"}]})
+        return Reply(200, {"data": user})
+
+    def dm_media_url(self, name: str, content: bytes) -> str:
+        self.files[name] = content
+        return f"{self.url}/1.1/ton/data/dm/{name}"
+
+    def _dm_media(self, request: Request, match: re.Match[str]) -> Reply:
+        if not oauth1_signature_valid(self.url, request, *self.credentials):
+            return Reply(401, {"errors": [{"code": 32, "message": "Could not authenticate you."}]})
+        return self._file(request, match)
+
     def _mentions(self, request: Request, match: re.Match[str]) -> Reply:
         since = int(request.query.get("since_id") or 0)
         matching = [t for t in self.tweets if int(t["id"]) > since]
@@ -269,6 +350,9 @@ class FakeGraph(FakeServer):
         self._next = 0
         self.route("POST", r"/(?P<version>v[\d.]+)/(?P<page>\d+)/messages", self._send)
         self.route("POST", r"/(?P<version>v[\d.]+)/(?P<comment>[\d_]+)/comments", self._comment)
+        # Messenger's User Profile API: GET /{psid}?fields=name with the page token.
+        self.profiles: dict[str, dict[str, str]] = {}
+        self.route("GET", r"/(?P<version>v[\d.]+)/(?P<psid>\d+)", self._profile)
 
     def _id(self) -> int:
         self._next += 1
@@ -294,6 +378,25 @@ class FakeGraph(FakeServer):
                 "recipient_id": recipient.get("id", "psid-of-commenter"),
                 "message_id": f"m_sent{self._id()}",
             },
+        )
+
+    def _profile(self, request: Request, match: re.Match[str]) -> Reply:
+        profile = self.profiles.get(match["psid"])
+        if "access_token" not in request.query or profile is None:
+            return Reply(
+                400,
+                {
+                    "error": {
+                        "message": "Unsupported get request.",
+                        "type": "GraphMethodException",
+                        "code": 100,
+                        "error_subcode": 33,
+                    }
+                },
+            )
+        fields = request.query.get("fields", "id").split(",")
+        return Reply(
+            200, {k: v for k, v in {"id": match["psid"], **profile}.items() if k in fields}
         )
 
     def _comment(self, request: Request, match: re.Match[str]) -> Reply:

@@ -10,9 +10,15 @@ import pytest
 from django.core.management import call_command
 
 from helpdesk.management.commands.demo_serve import PROCESSES
-from helpdesk.models import Conversation, ConversationState, Message
+from helpdesk.models import (
+    Conversation,
+    ConversationState,
+    Message,
+    Notification,
+    NotificationStatus,
+)
 from helpdesk.services.conversations import message_post
-from social.models import DeliveryStatus, FacebookPage, SocialDelivery, XAccount
+from social.models import FacebookPage, XAccount
 from tests.factories import make_staff
 from tests.social.conftest import PAGE_ID, run_worker
 from tests.social.fakes import FakeGraph, FakeX
@@ -48,7 +54,7 @@ def test_it_carries_simulated_social_contacts_through_the_queue_and_back(
     }
     [send] = fake_graph.calls("POST", f"/v25.0/{PAGE_ID}/messages")
     assert json.loads(send.form()["recipient"]) == {"id": "6100000000000009"}
-    assert SocialDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 2
+    assert Notification.objects.filter(status=NotificationStatus.SENT).count() == 2
     assert not Message.objects.filter(event="delivery_failed").exists()
 
 

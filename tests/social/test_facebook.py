@@ -10,13 +10,20 @@ import pytest
 from django.utils import timezone
 
 from helpdesk.adapters import adapter_for
-from helpdesk.models import Attachment, Conversation, ConversationState, Message
+from helpdesk.models import (
+    Attachment,
+    Conversation,
+    ConversationState,
+    Message,
+    Notification,
+    NotificationStatus,
+)
 from helpdesk.services.conversations import message_post
 from social.adapters.facebook import graph_client
-from social.models import CommentReplyMode, DeliveryStatus, FacebookPage, SocialDelivery
+from social.models import CommentReplyMode, FacebookPage, InboxDelivery
 from social.signatures import facebook_signature
 from tests.factories import make_staff
-from tests.social.conftest import APP_SECRET, PAGE_ID, run_worker
+from tests.social.conftest import APP_SECRET, PAGE_ID, post_committed, run_worker
 from tests.social.fakes import FakeGraph, Reply, jpeg_bytes
 
 PSID = "6100000000000001"
@@ -68,13 +75,17 @@ def feed(
 def deliver(
     client: Any, payload: dict[str, Any], *, secret: str = APP_SECRET, signature: str | None = None
 ) -> Any:
+    """Meta's POST, then the worker reading the journal (as after the webhook's commit)."""
     body = json.dumps(payload, ensure_ascii=False).encode()
     headers = {}
     if signature is None:
         signature = facebook_signature(body, secret)
     if signature:
         headers["X-Hub-Signature-256"] = signature
-    return client.post(URL, body, content_type="application/json", headers=headers)
+    response = post_committed(client, URL, body, headers)
+    if response.status_code == 200:
+        run_worker()
+    return response
 
 
 # ---- handshake and signatures --------------------------------------------------------------
@@ -105,7 +116,7 @@ def test_it_rejects_a_post_without_a_signature(
 ) -> None:
     response = deliver(client, messaging(text_message()), signature="")
     assert response.status_code == 403
-    assert not Message.objects.exists()
+    assert not InboxDelivery.objects.exists()
     assert "X-Hub-Signature-256" in caplog.text
 
 
@@ -114,9 +125,10 @@ def test_it_rejects_a_post_signed_with_another_secret(
 ) -> None:
     response = deliver(client, messaging(text_message()), secret="not-the-app-secret")
     assert response.status_code == 403
-    assert not Message.objects.exists()
+    assert not InboxDelivery.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_verifies_an_arabic_body_over_its_raw_utf8_bytes(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -137,12 +149,13 @@ def test_it_rejects_an_arabic_body_altered_after_signing(
         headers={"X-Hub-Signature-256": facebook_signature(signed, APP_SECRET)},
     )
     assert response.status_code == 403
-    assert not Message.objects.exists()
+    assert not InboxDelivery.objects.exists()
 
 
 # ---- Messenger -----------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_puts_a_messenger_message_in_the_live_queue(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -153,6 +166,7 @@ def test_it_puts_a_messenger_message_in_the_live_queue(
     assert conversation.contact.identities.get().external_id == PSID
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_stores_a_redelivered_message_once(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -161,6 +175,7 @@ def test_it_stores_a_redelivered_message_once(
     assert Message.objects.filter(sender_kind="citizen").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_fetches_image_and_file_attachments(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -188,6 +203,7 @@ def test_it_fetches_image_and_file_attachments(
     assert attachments[0].width == 64
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_keeps_the_message_when_an_attachment_is_refused(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -201,6 +217,7 @@ def test_it_keeps_the_message_when_an_attachment_is_refused(
     assert not message.attachments.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_stores_a_postback_as_the_button_title(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -218,6 +235,7 @@ def test_it_stores_a_postback_as_the_button_title(
     assert Message.objects.get(external_id="postback:m_pb").text == "تقديم بلاغ"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_does_not_store_an_echo_of_our_own_send_as_the_citizens(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -231,6 +249,7 @@ def test_it_does_not_store_an_echo_of_our_own_send_as_the_citizens(
     assert not Message.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_ignores_a_page_it_does_not_serve(client: Any, fake_graph: FakeGraph, db: None) -> None:
     assert deliver(client, messaging(text_message())).status_code == 200
     assert not Message.objects.exists()
@@ -239,6 +258,7 @@ def test_it_ignores_a_page_it_does_not_serve(client: Any, fake_graph: FakeGraph,
 # ---- comments ------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_puts_a_new_comment_in_the_queue(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -248,6 +268,7 @@ def test_it_puts_a_new_comment_in_the_queue(
     assert message.conversation.contact.name == "Aisha"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_adds_an_edited_comment_to_the_same_conversation(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -260,6 +281,7 @@ def test_it_adds_an_edited_comment_to_the_same_conversation(
     assert "متى تصلح الإنارة في الخوير؟" in texts[1]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_notes_a_removed_comment_in_the_transcript(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -269,6 +291,7 @@ def test_it_notes_a_removed_comment_in_the_transcript(
     assert event.data["comment_id"] == f"{PAGE_ID}_55_77"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_leaves_out_the_pages_own_comments(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -308,8 +331,8 @@ def test_it_answers_messenger_through_the_send_api(
     assert json.loads(form["message"]) == {"text": "تم استلام بلاغك"}
     assert form["messaging_type"] == "RESPONSE"
     assert form["access_token"] == "page-token"
-    delivery = SocialDelivery.objects.get(message=reply)
-    assert (delivery.status, delivery.platform_id) == (DeliveryStatus.SENT, "m_sent1")
+    delivery = Notification.objects.get(message=reply)
+    assert (delivery.status, delivery.provider_message_id) == (NotificationStatus.SENT, "m_sent1")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -369,9 +392,9 @@ def test_it_explains_the_24_hour_window_instead_of_sending(
     reply = _reply(conversation)
     run_worker()
     assert fake_graph.calls("POST", f"/v25.0/{PAGE_ID}/messages") == []
-    delivery = SocialDelivery.objects.get(message=reply)
+    delivery = Notification.objects.get(message=reply)
     assert (delivery.status, delivery.failure_reason) == (
-        DeliveryStatus.FAILED,
+        NotificationStatus.FAILED,
         "outside_messaging_window",
     )
     notice = Message.objects.get(event="delivery_failed")
@@ -379,6 +402,7 @@ def test_it_explains_the_24_hour_window_instead_of_sending(
     assert "24" in notice.data["explanation"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_keeps_messenger_reachable_within_the_window(
     client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
 ) -> None:
@@ -408,7 +432,7 @@ def test_it_explains_when_facebook_itself_refuses_outside_the_window(
     )
     reply = _reply(Conversation.objects.get())
     run_worker()
-    assert SocialDelivery.objects.get(message=reply).failure_reason == "outside_messaging_window"
+    assert Notification.objects.get(message=reply).failure_reason == "outside_messaging_window"
     assert Message.objects.filter(event="delivery_failed").exists()
 
 
@@ -435,7 +459,38 @@ def test_it_retries_a_transient_graph_error(
     )
     reply = _reply(Conversation.objects.get())
     run_worker()
-    assert SocialDelivery.objects.get(message=reply).status == DeliveryStatus.PENDING
+    assert Notification.objects.get(message=reply).status == NotificationStatus.QUEUED
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     run_worker()
-    assert SocialDelivery.objects.get(message=reply).status == DeliveryStatus.SENT
+    assert Notification.objects.get(message=reply).status == NotificationStatus.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_waits_as_long_as_meta_says_after_a_rate_limit(
+    client: Any, fake_graph: FakeGraph, fb_page: FacebookPage
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    deliver(client, messaging(text_message()))
+    usage = {
+        PAGE_ID: [{"type": "messenger", "call_count": 100, "estimated_time_to_regain_access": 7}]
+    }
+    fake_graph.fail_next(
+        "POST",
+        rf"/v25.0/{PAGE_ID}/messages",
+        Reply(
+            400,
+            {"error": {"message": "(#80006) There have been too many messages", "code": 80006}},
+            {"X-Business-Use-Case-Usage": json.dumps(usage)},
+        ),
+    )
+    before = timezone.now()
+    reply = _reply(Conversation.objects.get())
+    run_worker()
+    entry = Notification.objects.get(message=reply)
+    assert entry.status == NotificationStatus.QUEUED
+    assert entry.next_attempt_at is not None
+    wait = entry.next_attempt_at - before
+    assert datetime.timedelta(minutes=7) <= wait < datetime.timedelta(minutes=8)
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after == entry.next_attempt_at

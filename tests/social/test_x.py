@@ -8,20 +8,31 @@ import time
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from helpdesk.models import Attachment, Conversation, ConversationState, Message
+from helpdesk.models import (
+    Attachment,
+    Conversation,
+    ConversationState,
+    Message,
+    Notification,
+    NotificationStatus,
+)
 from helpdesk.services.conversations import message_post
 from social.adapters.x import XApi, x_client
-from social.models import DeliveryStatus, SocialDelivery, XAccount
+from social.limits import x_weighted_length
+from social.models import InboxDelivery, XAccount
 from social.services import x_account_poll, x_account_poll_due
 from social.signatures import x_signature
 from tests.factories import make_staff
-from tests.social.conftest import ACCOUNT_ID, run_worker
+from tests.social.conftest import ACCOUNT_ID, post_committed, run_worker
 from tests.social.fakes import FakeX, Reply, jpeg_bytes
 
 CITIZEN = "2000000000000000001"
+CONSUMER_SECRET = "consumer-secret"
 
 
 def api() -> XApi:
@@ -249,11 +260,52 @@ def test_it_replies_to_a_mention_with_in_reply_to_tweet_id(
         "text": "شكراً، تم تسجيل البلاغ",
         "reply": {"in_reply_to_tweet_id": latest},
     }
-    delivery = SocialDelivery.objects.get(message=reply)
-    assert delivery.status == DeliveryStatus.SENT
-    assert delivery.platform_id
+    delivery = Notification.objects.get(message=reply)
+    assert delivery.status == NotificationStatus.SENT
+    assert delivery.provider_message_id
     reply.refresh_from_db()
     assert reply.delivered_at is not None
+
+
+LONG_REPLY = " ".join(["تم تحويل بلاغكم إلى قسم الطرق في بلدية مسقط للمعالجة"] * 12)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_a_reply_over_280_as_a_thread(
+    fake_x: FakeX, x_account: XAccount, citizen: str
+) -> None:
+    mention = fake_x.add_mention(author=citizen, text="@muscat pothole")
+    poll(x_account)
+    reply = _agent_reply(Conversation.objects.get(), LONG_REPLY)
+    run_worker()
+    posts = [r.json() for r in fake_x.calls("POST", "/2/tweets")]
+    assert len(posts) == 3
+    assert all(x_weighted_length(p["text"]) <= 280 for p in posts)
+    assert [p["text"][-5:] for p in posts] == ["(1/3)", "(2/3)", "(3/3)"]
+    assert posts[0]["reply"]["in_reply_to_tweet_id"] == mention
+    entry = Notification.objects.get(message=reply)
+    assert posts[1]["reply"]["in_reply_to_tweet_id"] == entry.parts_sent[0]
+    assert posts[2]["reply"]["in_reply_to_tweet_id"] == entry.parts_sent[1]
+    assert (entry.status, entry.provider_message_id) == ("sent", entry.parts_sent[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_resumes_a_thread_after_the_part_that_failed(
+    fake_x: FakeX, x_account: XAccount, citizen: str
+) -> None:
+    fake_x.add_mention(author=citizen, text="@muscat pothole")
+    poll(x_account)
+    first = {"data": {"id": "1950000000000000001", "text": "part", "edit_history_tweet_ids": []}}
+    fake_x.fail_next("POST", "/2/tweets", Reply(201, first), Reply(503, {"title": "Unavailable"}))
+    reply = _agent_reply(Conversation.objects.get(), LONG_REPLY)
+    run_worker()
+    assert Notification.objects.get(message=reply).parts_sent == ["1950000000000000001"]
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+    posts = [r.json() for r in fake_x.calls("POST", "/2/tweets")]
+    assert [p["text"][-5:] for p in posts] == ["(1/3)", "(2/3)", "(2/3)", "(3/3)"]
+    assert posts[2]["reply"]["in_reply_to_tweet_id"] == "1950000000000000001"
+    assert Notification.objects.get(message=reply).status == "sent"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -283,15 +335,15 @@ def test_it_waits_for_the_rate_limit_reset_before_sending_again(
     )
     reply = _agent_reply(Conversation.objects.get(), "hello")
     run_worker()
-    delivery = SocialDelivery.objects.get(message=reply)
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    delivery = Notification.objects.get(message=reply)
+    assert (delivery.status, delivery.attempts) == (NotificationStatus.QUEUED, 1)
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.run_after == datetime.datetime.fromtimestamp(reset, tz=datetime.UTC)
-    assert retry.queue_name == "social"
+    assert retry.queue_name == "notifications"
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # time passes
     run_worker()
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
+    assert (delivery.status, delivery.attempts) == (NotificationStatus.SENT, 2)
     assert len(fake_x.calls("POST", "/2/tweets")) == 2
 
 
@@ -307,7 +359,7 @@ def test_it_backs_off_after_a_server_error(
     run_worker()
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.run_after >= before + datetime.timedelta(seconds=30)
-    assert SocialDelivery.objects.get(message=reply).status == DeliveryStatus.PENDING
+    assert Notification.objects.get(message=reply).status == NotificationStatus.QUEUED
 
 
 @pytest.mark.django_db(transaction=True)
@@ -321,8 +373,8 @@ def test_it_tells_the_agent_when_x_rejects_the_reply(
     )
     reply = _agent_reply(Conversation.objects.get(), "hello")
     run_worker()
-    delivery = SocialDelivery.objects.get(message=reply)
-    assert (delivery.status, delivery.failure_reason) == (DeliveryStatus.FAILED, "forbidden")
+    delivery = Notification.objects.get(message=reply)
+    assert (delivery.status, delivery.failure_reason) == (NotificationStatus.FAILED, "forbidden")
     notice = Message.objects.get(event="delivery_failed")
     assert notice.data["seq"] == reply.seq
     assert notice.data["reason"] == "forbidden"
@@ -331,10 +383,34 @@ def test_it_tells_the_agent_when_x_rejects_the_reply(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_it_sends_a_failed_reply_again_from_the_outbox_admin(
+    fake_x: FakeX, x_account: XAccount, citizen: str, client: Any
+) -> None:
+    mention = fake_x.add_mention(author=citizen, text="@muscat hello")
+    poll(x_account)
+    fake_x.fail_next("POST", "/2/tweets", Reply(403, {"title": "Forbidden"}))
+    reply = _agent_reply(Conversation.objects.get(), "hello")
+    run_worker()
+    entry = Notification.objects.get(message=reply)
+    assert entry.status == NotificationStatus.FAILED
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.om", "pw-t"))
+    response = client.post(
+        reverse("admin:helpdesk_notification_changelist"),
+        {"action": "send_again", "_selected_action": [entry.pk]},
+    )
+    assert response.status_code == 302
+    run_worker()
+    entry.refresh_from_db()
+    assert (entry.status, entry.attempts, entry.failure_reason) == ("sent", 1, "")
+    [_refused, sent] = fake_x.calls("POST", "/2/tweets")
+    assert sent.json()["reply"]["in_reply_to_tweet_id"] == mention
+
+
+@pytest.mark.django_db(transaction=True)
 def test_it_gives_up_after_the_configured_attempts(
     fake_x: FakeX, x_account: XAccount, citizen: str, settings: Any
 ) -> None:
-    settings.NIDAA_SOCIAL_MAX_ATTEMPTS = 2
+    settings.NIDAA_NOTIFY_MAX_ATTEMPTS = 2
     fake_x.add_mention(author=citizen, text="@muscat hello")
     poll(x_account)
     fake_x.fail_next("POST", "/2/tweets", Reply(500, {}), Reply(500, {}))
@@ -342,7 +418,7 @@ def test_it_gives_up_after_the_configured_attempts(
     run_worker()
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     run_worker()
-    delivery = SocialDelivery.objects.get(message=reply)
+    delivery = Notification.objects.get(message=reply)
     assert (delivery.status, delivery.failure_reason, delivery.attempts) == ("failed", "gave_up", 2)
     assert Message.objects.filter(event="delivery_failed").count() == 1
 
@@ -372,17 +448,26 @@ def _activity(tweet_id: str = "1900000000000000001", **extra: Any) -> dict[str, 
     }
 
 
+def post_activity(client: Any, payload: dict[str, Any], secret: str = CONSUMER_SECRET) -> Any:
+    """X's signed POST, then the worker reading the journal."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    response = post_committed(
+        client,
+        "/social/x/webhook",
+        body,
+        {"x-twitter-webhooks-signature": x_signature(body, secret)},
+    )
+    if response.status_code == 200:
+        run_worker()
+    return response
+
+
+@pytest.mark.django_db(transaction=True)
 def test_it_stores_a_signed_account_activity_mention(
     client: Any, settings: Any, x_account: XAccount
 ) -> None:
     settings.NIDAA_X_CONSUMER_SECRET = "consumer-secret"
-    body = json.dumps(_activity(), ensure_ascii=False).encode()
-    response = client.post(
-        "/social/x/webhook",
-        body,
-        content_type="application/json",
-        headers={"x-twitter-webhooks-signature": x_signature(body, "consumer-secret")},
-    )
+    response = post_activity(client, _activity())
     assert response.status_code == 200
     assert (
         Message.objects.get(external_id="tweet:1900000000000000001").text == "@muscat الإنارة معطلة"
@@ -393,17 +478,12 @@ def test_it_rejects_an_unsigned_account_activity_delivery(
     client: Any, settings: Any, x_account: XAccount
 ) -> None:
     settings.NIDAA_X_CONSUMER_SECRET = "consumer-secret"
-    body = json.dumps(_activity()).encode()
-    response = client.post(
-        "/social/x/webhook",
-        body,
-        content_type="application/json",
-        headers={"x-twitter-webhooks-signature": x_signature(body, "another-secret")},
-    )
+    response = post_activity(client, _activity(), secret="another-secret")
     assert response.status_code == 403
-    assert not Message.objects.exists()
+    assert not InboxDelivery.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_joins_a_webhook_reply_to_the_thread_it_answers(
     client: Any, settings: Any, x_account: XAccount
 ) -> None:
@@ -412,12 +492,6 @@ def test_it_joins_a_webhook_reply_to_the_thread_it_answers(
         _activity("1900000000000000001"),
         _activity("1900000000000000002", in_reply_to_status_id_str="1900000000000000001"),
     ):
-        body = json.dumps(payload).encode()
-        client.post(
-            "/social/x/webhook",
-            body,
-            content_type="application/json",
-            headers={"x-twitter-webhooks-signature": x_signature(body, "consumer-secret")},
-        )
+        post_activity(client, payload)
     assert Conversation.objects.count() == 1
     assert Message.objects.filter(sender_kind="citizen").count() == 2

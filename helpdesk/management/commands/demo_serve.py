@@ -35,7 +35,7 @@ PROCESSES: list[tuple[str, list[str]]] = [
     ),
     ("scheduler", [str(MANAGE_PY), "run_scheduler", "--interval", "30"]),
     ("social-listen", [str(MANAGE_PY), "social_listen"]),
-    # Replies to X and Facebook (durable, retried); see docs/social.md.
+    # Reads the social inbox journal (webhook bodies, polled X pages); see docs/social.md.
     ("social-worker", [str(MANAGE_PY), "db_worker", "--queue-name", "social", "--no-reload"]),
     ("acd", [str(MANAGE_PY), "acd_sweep"]),
 ]

@@ -1,4 +1,8 @@
-"""Poll the X accounts configured in the admin, each at its own interval."""
+"""Poll the X accounts configured in the admin, each at its own interval, and sweep the journal.
+
+The sweep hands the worker again any inbox delivery it never finished (a
+worker killed between the journal and the parse, an enqueue that failed).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from social.journal import inbox_sweep
 from social.models import XAccount
 from social.services import x_account_poll_due
 
@@ -19,7 +24,10 @@ IDLE_SECONDS = 30  # how often to look again for accounts when none is active
 
 
 class Command(BaseCommand):
-    help = "Poll X mentions and direct messages into the live queue (interval per account)."
+    help = (
+        "Poll X mentions and direct messages into the live queue (interval per account) "
+        "and hand unfinished inbox deliveries back to the worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Poll every due account once.")
@@ -27,6 +35,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         warned = False
         while True:
+            swept = inbox_sweep()
+            if swept or once:
+                self.stdout.write(f"social: {swept} inbox deliveries handed to the worker again")
             accounts = list(XAccount.objects.filter(is_active=True))
             if not accounts and not warned:
                 logger.info("no active X account is configured; add one in the admin")

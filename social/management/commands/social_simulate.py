@@ -1,21 +1,20 @@
 """Inject a mention, a DM, a Messenger message or a comment as the platform would send it.
 
-The payload is the platform's JSON and goes through the same parser and the
-same ``conversation_receive`` as a real one, so the demo shows the real flow
-without real accounts.
+The payload is the platform's JSON and goes through the same inbox journal,
+the same parser and the same ``conversation_receive`` as a real one, so the
+demo shows the real flow without real accounts.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 
-from social.models import FacebookPage, XAccount
-from social.parsing import no_fetch, x_dm_events, x_mentions
-from social.services import facebook_payload_receive, social_receive
+from social.journal import inbox_delivery_process, inbox_poll_record, inbox_store
+from social.models import FacebookPage, InboxEventStatus, InboxSource, XAccount
 
 DEMO_X_HANDLE = "nidaa_demo"
 DEMO_X_USER_ID = "1000000001"
@@ -35,50 +34,42 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stamp = str(int(time.time() * 1000))
         kind = options["kind"]
-        with transaction.atomic():
-            if kind in ("mention", "dm"):
-                account = self._x_account()
-                user = {
-                    "id": options["user_id"],
-                    "username": options["handle"],
-                    "name": options["name"],
+        if kind in ("mention", "dm"):
+            account = self._x_account()
+            user = {
+                "id": options["user_id"],
+                "username": options["handle"],
+                "name": options["name"],
+            }
+            if kind == "mention":
+                item = {
+                    "id": stamp,
+                    "conversation_id": stamp,
+                    "author_id": options["user_id"],
+                    "text": f"@{account.handle} {options['text']}",
                 }
-                if kind == "mention":
-                    page = {
-                        "data": [
-                            {
-                                "id": stamp,
-                                "conversation_id": stamp,
-                                "author_id": options["user_id"],
-                                "text": f"@{account.handle} {options['text']}",
-                            }
-                        ],
-                        "includes": {"users": [user]},
-                        "meta": {"newest_id": stamp, "result_count": 1},
-                    }
-                    items = x_mentions(page, account_id=account.user_id, fetch=no_fetch)
-                else:
-                    pair = f"{account.user_id}-{options['user_id']}"
-                    page = {
-                        "data": [
-                            {
-                                "id": stamp,
-                                "event_type": "MessageCreate",
-                                "text": options["text"],
-                                "sender_id": options["user_id"],
-                                "dm_conversation_id": pair,
-                            }
-                        ],
-                        "includes": {"users": [user]},
-                    }
-                    items = x_dm_events(page, account_id=account.user_id, fetch=no_fetch)
-                results = [social_receive(item) for item in items]
-                created = sum(1 for r in results if r and r.created)
             else:
-                page_id = self._page().page_id
-                created = facebook_payload_receive(
-                    payload=self._facebook_payload(kind, page_id, stamp, options), fetch=no_fetch
-                )
+                item = {
+                    "id": stamp,
+                    "event_type": "MessageCreate",
+                    "text": options["text"],
+                    "sender_id": options["user_id"],
+                    "dm_conversation_id": f"{account.user_id}-{options['user_id']}",
+                }
+            delivery = inbox_poll_record(
+                source=InboxSource.X_MENTIONS if kind == "mention" else InboxSource.X_DMS,
+                account_id=account.user_id,
+                pages=[{"data": [item], "includes": {"users": [user]}}],
+            )
+        else:
+            payload = self._facebook_payload(kind, self._page().page_id, stamp, options)
+            delivery = inbox_store(
+                source=InboxSource.FACEBOOK,
+                body=json.dumps(payload, ensure_ascii=False).encode(),
+                enqueue=False,
+            )
+        outcomes = inbox_delivery_process(delivery_id=delivery.pk)
+        created = outcomes.get(InboxEventStatus.STORED, 0)
         self.stdout.write(self.style.SUCCESS(f"{kind}: {created} new message(s) in the queue"))
 
     def _x_account(self) -> XAccount:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import deque
 from typing import Any
 
 from django.utils import translation
@@ -72,7 +71,9 @@ class CitizenChatConsumer(LoopConsumer):
         self.chat = None
         self.language = "ar"
         self.sent_seq = 0
-        self.frame_times: deque[float] = deque()
+        # A token bucket: CONNECTION_FRAMES per window, two numbers per socket.
+        self.allowance = float(CONNECTION_FRAMES)
+        self.allowance_at = time.monotonic()
         client = self.scope.get("client") or ("unknown", 0)
         self.address = str(client[0])
         await self.accept()
@@ -300,9 +301,10 @@ class CitizenChatConsumer(LoopConsumer):
 
     def _within_connection_limit(self) -> bool:
         now = time.monotonic()
-        while self.frame_times and now - self.frame_times[0] > CONNECTION_WINDOW_SECONDS:
-            self.frame_times.popleft()
-        if len(self.frame_times) >= CONNECTION_FRAMES:
+        refill = (now - self.allowance_at) * CONNECTION_FRAMES / CONNECTION_WINDOW_SECONDS
+        self.allowance = min(float(CONNECTION_FRAMES), self.allowance + refill)
+        self.allowance_at = now
+        if self.allowance < 1.0:
             return False
-        self.frame_times.append(now)
+        self.allowance -= 1.0
         return True

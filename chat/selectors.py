@@ -52,7 +52,7 @@ class Availability:
 def chat_availability(*, desk: str = "", now: datetime.datetime | None = None) -> Availability:
     """Live chat hours are the organisation's working days at the chat's own times."""
     org = OrganisationSettings.load()
-    calendar = dataclasses.replace(Calendar.load(), start=org.chat_opens, end=org.chat_closes)
+    calendar = dataclasses.replace(Calendar.load(org), start=org.chat_opens, end=org.chat_closes)
     agents = AgentProfile.objects.filter(presence=Presence.AVAILABLE)
     if desk:
         agents = agents.filter(skills__code=desk)

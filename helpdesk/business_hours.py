@@ -12,9 +12,13 @@ import dataclasses
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from helpdesk.models import OrganisationSettings
 
 MAX_CALENDAR_DAYS = 3660  # a decade: no SLA runs longer, and a bad calendar cannot loop forever
 
@@ -28,10 +32,11 @@ class Calendar:
     tz: ZoneInfo
 
     @classmethod
-    def load(cls) -> Calendar:
+    def load(cls, org: OrganisationSettings | None = None) -> Calendar:
+        """The organisation's calendar (pass ``org`` when it is already loaded)."""
         from helpdesk.models import Holiday, OrganisationSettings
 
-        org = OrganisationSettings.load()
+        org = org or OrganisationSettings.load()
         return cls(
             working_days=frozenset(int(day) for day in org.working_days),
             start=org.workday_start,
@@ -46,7 +51,7 @@ class Calendar:
         from helpdesk.models import OrganisationSettings
 
         org = OrganisationSettings.load()
-        return dataclasses.replace(cls.load(), start=org.chat_opens, end=org.chat_closes)
+        return dataclasses.replace(cls.load(org), start=org.chat_opens, end=org.chat_closes)
 
     @classmethod
     def of(

@@ -24,7 +24,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -285,14 +285,15 @@ class ConversationTransport:
         existing = message.select_related("conversation").first()
         if existing is None:
             try:
-                existing = message_append(
-                    conversation_id=conversation.pk,
-                    sender_kind=SenderKind.SYSTEM,
-                    channel=conversation.channel,
-                    text=notification.body,
-                    external_id=external_id,
-                    event="notification",
-                )
+                with transaction.atomic():  # a repeat rolls back to here, and only here
+                    existing = message_append(
+                        conversation_id=conversation.pk,
+                        sender_kind=SenderKind.SYSTEM,
+                        channel=conversation.channel,
+                        text=notification.body,
+                        external_id=external_id,
+                        event="notification",
+                    )
             except IntegrityError:
                 existing = message.select_related("conversation").get()
             else:

@@ -88,7 +88,9 @@ def message_append(
     Pass the ``conversation`` when the caller has it: its ``last_seq`` and
     ``state`` are brought up to date and no further read is needed.
     """
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's block, which is
+    # what every caller wants (a repeat is caught around that block).
+    with transaction.atomic(savepoint=False):
         seq, state = _take_seq(conversation_id)
         if conversation is None:
             conversation = Conversation.objects.get(pk=conversation_id)

@@ -116,3 +116,45 @@ def _wait_for_offer(public_id: str, seconds: float = 15.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError(f"{public_id} was never offered (state {_state(public_id)})")
+
+
+def _counted(function: Callable[..., Any], **kwargs: Any) -> tuple[int, Any, list]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from helpdesk import events
+
+    with CaptureQueriesContext(connection) as queries:
+        result, sent = events.collecting(function, **kwargs)
+    return len(queries), result, sent
+
+
+async def test_a_new_citizen_costs_a_handful_of_queries_and_no_fan_out(settings: Any) -> None:
+    from chat.consumers import _start
+    from chat.session import chat_state_for_session, session_from_token
+    from helpdesk import events
+
+    settings.NIDAA_ACD_ENGINE = True
+    await sync_to_async(_setting_up)()
+    engine = acd.engine_start()
+    assert engine is not None
+    try:
+        queries, (token, chat), sent = await sync_to_async(_counted)(
+            _start, name="Said", phone="", language="ar", desk=""
+        )
+        # The form's checks (hours, someone on duty), the contact, the conversation,
+        # its first transcript line and the NOTIFY to the distributor.
+        assert queries <= 12
+        # Nothing went to every console: the engine tells them once per pass.
+        assert {group for group, _message in sent} <= {
+            events.conversation_group(chat.public_id),
+            events.conversation_staff_group(chat.public_id),
+        }
+        session = session_from_token(token)
+        queries, _state, _sent = await sync_to_async(_counted)(
+            chat_state_for_session, session=session
+        )
+        assert queries == 1  # a returning citizen: one read
+    finally:
+        await engine.aclose()
+        acd.engine_stop()

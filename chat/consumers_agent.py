@@ -21,6 +21,7 @@ leave from the loop) and replies go through the process's group commit.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any
 
@@ -157,17 +158,46 @@ class AgentConsoleConsumer(LoopConsumer):
                 events.conversation_staff_group(public_id), self.channel_name
             )
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
         if not hasattr(self, "user"):
             return  # refused in connect; the close is on its way
+        # A frame the server cannot read earns an error frame; the connection stays.
+        if text_data is None:
+            await self.send_error(
+                InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"), None
+            )
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error(
+                InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
+            )
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
         try:
             kind, fields = parse(content)
             await self.dispatch_frame(kind, fields)
         except DomainError as exc:
-            frame = content.get("type") if isinstance(content, dict) else None
-            await self.send_json(
-                {"type": "error", "code": exc.code, "message": exc.message, "frame": frame}
-            )
+            await self.send_error(exc, content)
+
+    async def send_error(self, exc: DomainError, content: Any) -> None:
+        """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
+        frame = content if isinstance(content, dict) else {}
+        error: dict[str, Any] = {
+            "type": "error",
+            "code": exc.code,
+            "message": exc.message,
+            "frame": frame.get("type") if isinstance(frame.get("type"), str) else None,
+        }
+        for name in ("conversation", "client_id"):
+            if isinstance(frame.get(name), str):
+                error[name] = frame[name]
+        await self.send_json(error)
 
     async def dispatch_frame(self, kind: str, fields: dict[str, Any]) -> None:
         user = self.user

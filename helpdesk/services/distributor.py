@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,7 +78,7 @@ def _conversation_locked(conversation: Conversation | str) -> Conversation:
             .select_related("contact")
             .get(public_id=public_id)
         )
-    except (Conversation.DoesNotExist, ValueError):
+    except (Conversation.DoesNotExist, ValueError, ValidationError):  # not a UUID
         raise NotFound(
             _("This conversation does not exist."), code="unknown_conversation"
         ) from None

@@ -291,7 +291,7 @@
           if (parseInt(li.dataset.seq, 10) <= f.seq) li.classList.add("read");
         });
         break;
-      case "presence.changed": $("presence").value = f.presence; break;
+      case "presence.changed": if (f.agent === config.user_id) $("presence").value = f.presence; break;
       case "history": showHistory(f); break;
       case "ticket_prefill": openTicketForm(f.ticket); break;
       case "ticket_created":

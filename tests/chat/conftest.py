@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,3 +63,10 @@ def live_chat(transactional_db: None) -> Chat:
     agent = agent_on_duty()
     conversation = services.chat_start(name="Said", phone="9123 4567", language="ar")
     return Chat(conversation=conversation, token=session_token(conversation), agent=agent)
+
+
+@pytest.fixture
+def sockets() -> Iterator[ExitStack]:
+    """Real WebSocket clients (``websockets.sync``) opened in a test, all closed at its end."""
+    with ExitStack() as stack:
+        yield stack

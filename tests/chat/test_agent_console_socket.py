@@ -103,6 +103,34 @@ async def test_it_answers_an_unknown_frame_with_an_error(org_and_agent) -> None:
     await communicator.disconnect()
 
 
+async def test_it_answers_a_frame_it_cannot_read_and_stays_open(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    communicator, _ = await _connect(agent)
+    await communicator.send_to(text_data="{not json")
+    await communicator.send_to(bytes_data=b"\x00")
+    await communicator.send_json_to({"type": "accept", "conversation": "not-a-uuid"})
+    codes = [(await communicator.receive_json_from(timeout=5))["code"] for _ in range(3)]
+    assert codes == ["invalid_json", "binary_not_supported", "unknown_conversation"]
+    await communicator.send_json_to({"type": "heartbeat"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "heartbeat"
+    await communicator.disconnect()
+
+
+async def test_an_error_names_the_reply_that_failed(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    waiting = await sync_to_async(make_waiting)(state="assigned", assignee=agent)
+    communicator, _ = await _connect(agent)
+    public_id = str(waiting.public_id)
+    await communicator.send_json_to(
+        {"type": "send", "conversation": public_id, "text": "  ", "client_id": "c9"}
+    )
+    frame = await communicator.receive_json_from(timeout=5)
+    assert frame["type"] == "error"
+    assert (frame["code"], frame["frame"]) == ("empty", "send")
+    assert (frame["conversation"], frame["client_id"]) == (public_id, "c9")
+    await communicator.disconnect()
+
+
 async def test_it_delivers_an_offer_with_its_transcript(org_and_agent) -> None:
     _org, agent = org_and_agent
     communicator, _ = await _connect(agent)

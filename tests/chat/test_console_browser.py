@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
@@ -99,3 +100,51 @@ def test_an_agent_takes_a_chat_replies_and_registers_a_ticket_the_citizen_sees(
     assert ticket.category.code == "road_damage"
     assert ticket.status == "registered"
     assert conversation.messages.filter(text__contains=ticket.reference).exists()
+
+
+def test_a_supervisors_console_keeps_its_own_status_when_a_colleague_changes_theirs(
+    live_servers: Any,
+) -> None:
+    # A supervisor's console also hears every agent's presence.changed (the wallboard's
+    # group); only the ones about the supervisor may move their own status selector.
+    call_command("demo_setup", stdout=StringIO())
+    (server,) = live_servers(1)
+    agent2 = get_user_model().objects.get(username="agent2")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pages = {}
+            for username in ("supervisor", "agent2"):
+                page = browser.new_context(locale="en-GB").new_page()
+                page.goto(f"{server.url}/accounts/login/")
+                page.locator("input[name=username]").fill(username)
+                page.locator("input[name=password]").fill(DEMO_PASSWORD)
+                page.locator("button.primary[type=submit]").click()
+                page.wait_for_load_state()
+                page.goto(f"{server.url}/console/")
+                expect(page.locator("#link-state")).to_have_text("Connected")
+                pages[username] = page
+            supervisor = pages["supervisor"]
+            supervisor.locator("#presence").select_option("available")
+            expect(supervisor.locator("#presence")).to_have_value("available")
+
+            heard: list[str] = []
+
+            def on_socket(socket: Any) -> None:
+                socket.on("framereceived", lambda payload: heard.append(str(payload)))
+
+            supervisor.on("websocket", on_socket)
+            supervisor.reload()  # a new socket, its frames seen by the test
+            expect(supervisor.locator("#link-state")).to_have_text("Connected")
+            pages["agent2"].locator("#presence").select_option("away")
+            colleague = f'"agent": {agent2.pk}, "presence": "away"'
+            deadline = 50
+            while deadline and not any(colleague in frame for frame in heard):
+                supervisor.wait_for_timeout(100)
+                deadline -= 1
+            assert any(colleague in frame for frame in heard), "the colleague's change arrived"
+            supervisor.wait_for_timeout(300)  # the page has handled it
+            expect(supervisor.locator("#presence")).to_have_value("available")
+        finally:
+            browser.close()

@@ -114,12 +114,6 @@ def staff_listener(conversation: Conversation) -> Any:
     return lambda: async_to_sync(next_message_new)()
 
 
-@pytest.fixture
-def sockets() -> Any:
-    with ExitStack() as stack:
-        yield stack
-
-
 def test_it_delivers_every_message_once_in_order_across_processes_and_a_crash(
     live_servers: Any, sockets: ExitStack
 ) -> None:

@@ -7,9 +7,10 @@ installed). Each scenario gets a fresh copy of a database prepared once per run
 (migrate, ``demo_setup``, ``bench.seed``), so one scenario's conversations never
 wait in the next one's queue.
 
-Citizens are the widget: ``POST /chat/api/session``, then ``/ws/chat/`` with
-``hello``/``welcome``, ``message``/``ack``, resume by ``last_seq``. Every citizen
-comes from a loopback address of its own (the server limits per address).
+Citizens are the widget: ``/ws/chat/`` opened with ``start`` (the pre-chat form
+on the socket: ``started``, ``welcome``), ``message``/``ack``, and after a
+reconnect ``hello`` with the token and ``last_seq``. Every citizen comes from a
+loopback address of its own (the server limits per address).
 """
 
 from __future__ import annotations
@@ -61,14 +62,14 @@ def parse_chat_text(text: str) -> tuple[str, int, int] | None:
 class NidaaCitizen(Endpoint):
     role = "citizen"
 
-    def __init__(self, *, worker: LoadWorker, http: str, url: str, origin: str, index: int) -> None:
+    def __init__(self, *, worker: LoadWorker, url: str, origin: str, index: int) -> None:
         super().__init__(url=url, source_ip=worker.source_ip("citizen", index), sink=worker.on_chat)
         self.worker = worker
-        self.http = http
         self.origin = origin
         self.index = index
         self.token = ""
         self.conversation = ""
+        self.first_frame_ns = 0  # when this connection's start or hello left
         self.state = ""
         self.last_seq = 0
         self.replayed = 0  # a seq the server sent again on the same connection: must stay 0
@@ -79,22 +80,19 @@ class NidaaCitizen(Endpoint):
         self.pending_acks: dict[str, int] = {}
 
     async def start(self) -> None:
-        """The pre-chat form, then the socket."""
-        body = json.dumps({"name": f"Bench {self.index}", "language": "ar"}).encode()
-        answer = await http_call(
-            "POST", f"{self.http}/chat/api/session", source_ip=self.source_ip, body=body
-        )
-        if answer.status != 201:
-            raise RuntimeError(f"session: HTTP {answer.status} {answer.body[:200]!r}")
-        payload = answer.json()
-        self.token, self.conversation = payload["token"], payload["conversation"]
-        await self.connect()
+        """The pre-chat form on the socket, as the widget sends it; ``started`` brings the token."""
+        await self._greet({"type": "start", "name": f"Bench {self.index}", "language": "ar"})
 
     async def connect(self) -> None:
+        await self._greet({"type": "hello", "token": self.token, "last_seq": self.last_seq})
+
+    async def _greet(self, first: dict[str, Any]) -> None:
+        """Open the socket, send ``first`` (``start`` or ``hello``), wait for ``welcome``."""
         self.ws = await open_socket(self.url, source_ip=self.source_ip, origin=self.origin)
         self.welcome = asyncio.get_running_loop().create_future()
         self.reader = asyncio.create_task(self._read(self.ws))
-        await self.send_json({"type": "hello", "token": self.token, "last_seq": self.last_seq})
+        self.first_frame_ns = now_ns()
+        await self.send_json(first)
         await asyncio.wait_for(self.welcome, CONNECT_TIMEOUT)
 
     def on_frame(self, frame: dict[str, Any]) -> None:
@@ -111,6 +109,8 @@ class NidaaCitizen(Endpoint):
                     self.sink(*parsed)
             elif message["sender"] == "system" and message.get("event") == "assigned":
                 self.assigned.set()
+        elif kind == "started":
+            self.token, self.conversation = frame["token"], frame["conversation"]
         elif kind == "welcome":
             self.state = frame["state"]
             if self.state == "assigned":
@@ -131,7 +131,8 @@ class NidaaCitizen(Endpoint):
             if frame.get("frame") == "message":
                 self.worker.refused[code] = self.worker.refused.get(code, 0) + 1
             if self.welcome is not None and not self.welcome.done():
-                self.welcome.set_exception(RuntimeError(f"hello refused: {code}"))
+                refused = frame.get("frame", "connection")
+                self.welcome.set_exception(RuntimeError(f"{refused} refused: {code}"))
 
     async def send_chat(self, conversation: str, stream: str, seq: int, sent_at_ns: int) -> None:
         client_msg_id = f"b{next(self.message_ids)}"
@@ -148,15 +149,13 @@ class NidaaCitizen(Endpoint):
 class NidaaKind(Kind):
     """Speaks to Nidaa as the widget and the agent console do."""
 
-    def _url(self, index: int) -> tuple[str, str]:
+    def _citizen(self, index: int) -> NidaaCitizen:
         http = self.options["http"][index % len(self.options["http"])]
-        return http, http.replace("http://", "ws://") + "/ws/chat/"
+        url = http.replace("http://", "ws://") + "/ws/chat/"
+        return NidaaCitizen(worker=self.worker, url=url, origin=self.options["origin"], index=index)
 
     async def open_citizen(self, index: int) -> Endpoint:
-        http, url = self._url(index)
-        citizen = NidaaCitizen(
-            worker=self.worker, http=http, url=url, origin=self.options["origin"], index=index
-        )
+        citizen = self._citizen(index)
         await citizen.start()
         return citizen
 
@@ -194,7 +193,8 @@ class NidaaKind(Kind):
         return {"resumed": len(agents)}
 
     async def cmd_burst_arrivals(self, count: int, rate: float, first: int) -> dict[str, Any]:
-        """``count`` new chats at ``rate`` a second; when each joined the queue (ns)."""
+        """``count`` new chats at ``rate`` a second; when each one's ``start`` frame left (ns),
+        which the burst scenario subtracts from the time of the offer on a console."""
         joined: dict[str, int] = {}
         errors: dict[str, int] = {}
         interval = 1e9 / rate
@@ -204,19 +204,14 @@ class NidaaKind(Kind):
             delay = start + number * interval - now_ns()
             if delay > 0:
                 await asyncio.sleep(delay / 1e9)
-            index = first + number
-            http, url = self._url(index)
-            citizen = NidaaCitizen(
-                worker=self.worker, http=http, url=url, origin=self.options["origin"], index=index
-            )
-            began = now_ns()
+            citizen = self._citizen(first + number)
             try:
                 await citizen.start()
             except Exception as exc:
                 errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                 return
             self.worker.citizens.append(citizen)
-            joined[citizen.conversation] = began
+            joined[citizen.conversation] = citizen.first_frame_ns
 
         await asyncio.gather(*(one(n) for n in range(count)))
         return {"joined": joined, "errors": errors}

@@ -246,8 +246,9 @@ def _nidaa_tables(targets: dict[str, Any]) -> list[str]:
         lines += [
             "## Distributor burst: new conversations against the agents on duty",
             "",
-            "Time from the citizen's pre-chat form (its POST puts the conversation in the queue) "
-            "to the offer reaching an agent's console. Agents accept every offer at once.",
+            "Time from the citizen's pre-chat form (its `start` frame on the socket puts the "
+            "conversation in the queue) to the offer reaching an agent's console. Agents accept "
+            "every offer at once.",
             "",
             "| target | rate /s | conversations | offered | p50 ms | p99 ms | max ms "
             "| double assignments | lost |",

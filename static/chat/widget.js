@@ -10,8 +10,10 @@
  *
  * Plain JavaScript, no build step, no framework. It talks to the server that
  * served this file: HTTP under /chat/api/ and the WebSocket at /ws/chat/
- * (docs/protocol.md). Text from people is only ever put on the page with
- * textContent; links are built as elements after checking their protocol.
+ * (docs/protocol.md). The pre-chat form opens the socket and sends "start" on
+ * it; later connections resume with "hello". Text from people is only ever put
+ * on the page with textContent; links are built as elements after checking
+ * their protocol.
  */
 (function () {
   "use strict";
@@ -24,6 +26,7 @@
   var WS_URL = SERVER.replace(/^http/, "ws") + "/ws/chat/";
   var MAX_IMAGE_BYTES = 8 * 1024 * 1024;
   var MAX_TEXT = 4000;
+  var START_TIMEOUT_MS = 20000; // the pre-chat form waits this long for "started"
   var pageLang = (script.getAttribute("data-lang") || document.documentElement.lang || "ar");
   var config = {
     lang: pageLang.slice(0, 2) === "en" ? "en" : "ar",
@@ -98,7 +101,8 @@
         too_long: "الرسالة طويلة جداً (الحد 4000 حرف).",
         rate_limited: "تمهّل قليلاً ثم حاول مرة أخرى.",
         conversation_closed: "انتهت هذه المحادثة.",
-        invalid_email: "اكتب بريداً إلكترونياً صحيحاً."
+        invalid_email: "اكتب بريداً إلكترونياً صحيحاً.",
+        cannot_connect: "تعذّر الاتصال بمركز الاتصال. تحقّق من اتصالك بالإنترنت ثم حاول مرة أخرى."
       }
     },
     en: {
@@ -166,7 +170,8 @@
         too_long: "The message is too long (at most 4,000 characters).",
         rate_limited: "Slow down a little, then try again.",
         conversation_closed: "This chat has ended.",
-        invalid_email: "Enter a valid e-mail address."
+        invalid_email: "Enter a valid e-mail address.",
+        cannot_connect: "Could not reach the contact center. Check your internet connection and try again."
       }
     }
   };
@@ -394,14 +399,17 @@
 
   // ---- before the chat: availability, pre-chat form, leaving a message ---------------
 
-  function showStatus() {
+  // ``typed``: what the citizen wrote in the form before ({name, phone, language}),
+  // carried into the form shown next so that nothing has to be typed twice.
+  function showStatus(typed) {
     show(el("p", { className: "nc-note nc-form", role: "status", text: t.connecting }));
     api("GET", "/chat/api/status?desk=" + encodeURIComponent(config.desk)).then(function (status) {
       state.availability = status;
-      if (status.mode === "live") showPrechat();
-      else showOffline(status);
+      if (status.mode === "live") showPrechat(typed);
+      else showOffline(status, typed);
     }, function () {
-      show(el("p", { className: "nc-note nc-form", role: "alert", text: t.error }));
+      if (typed) showPrechat(typed, "cannot_connect");
+      else show(el("p", { className: "nc-note nc-form", role: "alert", text: t.error }));
     });
   }
 
@@ -418,31 +426,47 @@
     return el("p", { className: "nc-note", role: "alert", hidden: true });
   }
 
-  function showPrechat() {
+  function refill(typed, fields) {
+    if (!typed) return;
+    Object.keys(fields).forEach(function (key) {
+      if (typed[key]) fields[key].value = typed[key];
+    });
+  }
+
+  // ``problem``: an error code to show at once (the form comes back after a failure).
+  function showPrechat(typed, problem) {
     var name = el("input", { name: "name", required: true, maxlength: "100", autocomplete: "name" });
     var phone = el("input", { name: "phone", type: "tel", maxlength: "40", autocomplete: "tel", inputmode: "tel" });
     var language = languageSelect();
+    refill(typed, { name: name, phone: phone, language: language });
     var error = formError();
+    if (problem) {
+      error.textContent = errorText(problem);
+      error.hidden = false;
+    }
     var submit = el("button", { type: "submit", className: "nc-primary", text: t.start });
     var form = el("form", {
       className: "nc-form nc-prechat", novalidate: true,
       onsubmit: function (event) {
         event.preventDefault();
+        if (submit.disabled) return;
         submit.disabled = true;
+        submit.textContent = t.connecting;
         error.hidden = true;
-        api("POST", "/chat/api/session", {
+        startChat({
           name: name.value, phone: phone.value, language: language.value, desk: config.desk
-        }).then(function (data) {
-          state.session = { token: data.token };
-          storageSet(state.session);
-          showChat();
-          connect();
         }, function (err) {
           submit.disabled = false;
-          if (err.code === "chat_offline") { showStatus(); return; }
+          submit.textContent = t.start;
+          if (err.code === "chat_offline") {
+            showStatus({ name: name.value, phone: phone.value, language: language.value });
+            return;
+          }
           error.textContent = errorText(err.code, err.message);
           error.hidden = false;
-          (err.code === "invalid_phone" ? phone : name).focus();
+          if (err.code === "invalid_phone") phone.focus();
+          else if (err.code === "cannot_connect") submit.focus();
+          else name.focus();
         });
       }
     }, [
@@ -454,7 +478,7 @@
     name.focus();
   }
 
-  function showOffline(status) {
+  function showOffline(status, typed) {
     var intro = status.reason === "closed"
       ? fmt(t.closedIntro, { opens: status.opens, closes: status.closes })
       : t.noAgentsIntro;
@@ -462,6 +486,7 @@
     var phone = el("input", { name: "phone", type: "tel", maxlength: "40", autocomplete: "tel" });
     var text = el("textarea", { name: "text", required: true, maxlength: String(MAX_TEXT), rows: "4" });
     var language = languageSelect();
+    refill(typed, { name: name, phone: phone, language: language });
     var error = formError();
     var submit = el("button", { type: "submit", className: "nc-primary", text: t.leave });
     var clientId = newId(); // the same id on a retry: one ticket however often it is sent
@@ -488,6 +513,7 @@
       field(t.name, name), field(t.phone, phone), field(t.yourMessage, text), field(t.language, language),
       el("p", { className: "nc-note", text: t.recorded }), error, submit
     ]));
+    if (typed) text.focus(); // the live chat was refused: what is left to write is the message
   }
 
   // ---- the conversation --------------------------------------------------------------
@@ -520,18 +546,71 @@
     show(ui.chat);
   }
 
+  function parseFrame(data) {
+    try { return JSON.parse(data); } catch (e) { return null; }
+  }
+
+  // The pre-chat form on the socket: "start" opens the conversation, "started" brings
+  // its token, and the same connection carries the chat on (welcome, replay, live).
+  // ``failed({code, message})`` when it did not start: an error frame, or the socket
+  // could not open or closed first (code "cannot_connect").
+  function startChat(fields, failed) {
+    var socket;
+    try {
+      socket = new WebSocket(WS_URL);
+    } catch (e) {
+      failed({ code: "cannot_connect" });
+      return;
+    }
+    var settled = false;
+    var timer = setTimeout(function () { fail({ code: "cannot_connect" }); }, START_TIMEOUT_MS);
+    function fail(error) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.onclose = null;
+      socket.close();
+      failed(error);
+    }
+    socket.onopen = function () {
+      socket.send(JSON.stringify({
+        type: "start", name: fields.name, phone: fields.phone, language: fields.language, desk: fields.desk
+      }));
+    };
+    socket.onmessage = function (event) {
+      var frame = parseFrame(event.data);
+      if (!frame || settled) return;
+      if (frame.type === "started") {
+        settled = true;
+        clearTimeout(timer);
+        state.session = { token: frame.token };
+        storageSet(state.session);
+        showChat();
+        listen(socket);
+        if (!ui.panel.hidden) ui.input.focus();
+      } else if (frame.type === "error") {
+        fail(frame);
+      }
+    };
+    socket.onclose = function () { fail({ code: "cannot_connect" }); };
+  }
+
+  // A later connection (reload, network change): resume with the token and last seq.
   function connect() {
     if (!state.session) return;
     clearTimeout(state.reconnectTimer);
     var socket = new WebSocket(WS_URL);
-    state.socket = socket;
+    listen(socket);
     socket.onopen = function () {
       socket.send(JSON.stringify({ type: "hello", token: state.session.token, last_seq: state.lastSeq }));
     };
+  }
+
+  function listen(socket) {
+    state.socket = socket;
     socket.onmessage = function (event) {
-      var frame;
-      try { frame = JSON.parse(event.data); } catch (e) { return; }
-      handle(frame);
+      var frame = parseFrame(event.data);
+      if (frame) handle(frame);
     };
     socket.onclose = function () {
       if (state.socket !== socket) return;

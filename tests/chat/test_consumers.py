@@ -14,17 +14,24 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import mail, signing
+from django.test import Client
 from PIL import Image
 
-from chat import consumers, frames
+from chat import consumers, frames, views
 from chat.services import chat_image_upload
-from chat.session import SALT
+from chat.session import SALT, session_from_token
 from helpdesk import events, ratelimit
 from helpdesk.asgi import application
-from helpdesk.models import Conversation, Message
+from helpdesk.models import Contact, Conversation, Message
 from helpdesk.services.conversations import citizen_group, message_post, staff_group
 from helpdesk.text import MAX_MESSAGE_LENGTH
-from tests.chat.conftest import Chat
+from tests.chat.conftest import (
+    Chat,
+    agent_on_duty,
+    keep_conversations_waiting,
+    open_around_the_clock,
+)
+from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,6 +96,168 @@ def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(out, format="PNG")
     return out.getvalue()
+
+
+# ---- start: the pre-chat form on the socket --------------------------------------------
+
+
+@pytest.fixture
+def open_center(transactional_db: None) -> None:
+    """Open around the clock with an agent on duty; new chats wait in the queue."""
+    open_around_the_clock(fallback=make_org().pothole)
+    keep_conversations_waiting()
+    agent_on_duty()
+
+
+@pytest.fixture
+def nobody_on_duty(transactional_db: None) -> None:
+    open_around_the_clock(fallback=make_org().pothole)
+
+
+def start_frame(**fields: Any) -> dict[str, Any]:
+    return {"type": "start", "name": "سعيد", "phone": "9123 4567", "language": "ar", **fields}
+
+
+def conversation_count() -> int:
+    return Conversation.objects.count()
+
+
+def contact_of(public_id: str) -> Contact:
+    return Conversation.objects.select_related("contact").get(public_id=public_id).contact
+
+
+async def test_it_starts_a_chat_then_welcomes_and_replays_it(
+    ws: WebsocketCommunicator, open_center: None
+) -> None:
+    await ws.send_json_to(start_frame())
+    started = await ws.receive_json_from()
+    assert started["type"] == "started"
+    welcome = await ws.receive_json_from()
+    assert (welcome["type"], welcome["conversation"]) == ("welcome", started["conversation"])
+    assert (welcome["name"], welcome["language"]) == ("سعيد", "ar")
+    opened = await ws.receive_json_from()
+    assert (opened["type"], opened["message"]["seq"], opened["message"]["event"]) == (
+        "message",
+        1,
+        "opened",
+    )
+    contact = await database_sync_to_async(contact_of)(started["conversation"])
+    assert contact.phone == "+96891234567"
+    assert session_from_token(started["token"]).contact_id == contact.pk
+
+
+async def test_it_resumes_a_socket_started_chat_by_its_token(
+    ws: WebsocketCommunicator, open_center: None
+) -> None:
+    await ws.send_json_to(start_frame())
+    started = await ws.receive_json_from()
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "حفرة"})
+    assert (await ws.receive_json_from())["type"] == "ack"
+    await ws.disconnect()
+    again = socket()
+    await again.connect()
+    try:
+        await again.send_json_to({"type": "hello", "token": started["token"], "last_seq": 1})
+        assert (await again.receive_json_from())["conversation"] == started["conversation"]
+        replay = await frames_until_quiet(again)
+        assert [f["message"]["text"] for f in replay if f["type"] == "message"] == ["حفرة"]
+    finally:
+        await again.disconnect()
+
+
+async def test_it_sends_a_start_to_leave_a_message_when_nobody_can_answer(
+    ws: WebsocketCommunicator, nobody_on_duty: None
+) -> None:
+    await ws.send_json_to(start_frame())
+    error = await ws.receive_json_from()
+    assert (error["type"], error["code"], error["frame"]) == ("error", "chat_offline", "start")
+    assert await database_sync_to_async(conversation_count)() == 0
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "hi"})
+    assert (await ws.receive_json_from())["code"] == "hello_required"
+
+
+async def test_it_takes_a_start_again_after_a_refused_one(
+    ws: WebsocketCommunicator, nobody_on_duty: None
+) -> None:
+    await ws.send_json_to(start_frame())
+    assert (await ws.receive_json_from())["code"] == "chat_offline"
+    await database_sync_to_async(agent_on_duty)()
+    await ws.send_json_to(start_frame())
+    assert (await ws.receive_json_from())["type"] == "started"
+    assert (await ws.receive_json_from())["type"] == "welcome"
+
+
+async def test_it_refuses_a_start_with_an_invalid_mobile_number(
+    ws: WebsocketCommunicator, open_center: None
+) -> None:
+    await ws.send_json_to(start_frame(phone="12"))
+    error = await ws.receive_json_from()
+    assert (error["code"], error["frame"]) == ("invalid_phone", "start")
+    assert await database_sync_to_async(conversation_count)() == 0
+    assert not await database_sync_to_async(Contact.objects.exists)()
+    await still_alive(ws)
+
+
+async def test_it_wants_a_name_to_start(ws: WebsocketCommunicator, open_center: None) -> None:
+    await ws.send_json_to(start_frame(name="   "))
+    assert (await ws.receive_json_from())["code"] == "missing_name"
+    await still_alive(ws)
+
+
+async def test_it_shares_the_session_limit_with_the_http_endpoint(
+    open_center: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = time.time()  # one fixed window: a rollover midway would refill the allowance
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: frozen))
+    address = "10.4.4.4"
+
+    def post_session() -> int:
+        response = Client(REMOTE_ADDR=address).post(
+            "/chat/api/session", {"name": "Said"}, content_type="application/json"
+        )
+        return response.status_code
+
+    for _ in range(views.SESSION_LIMIT.count - 1):
+        assert await database_sync_to_async(post_session)() == 201
+    communicator = socket(address=address)
+    await communicator.connect()
+    try:
+        await communicator.send_json_to(start_frame())
+        assert (await communicator.receive_json_from())["type"] == "started"
+        await communicator.disconnect()
+        assert await database_sync_to_async(post_session)() == 429
+        communicator = socket(address=address)
+        await communicator.connect()
+        await communicator.send_json_to(start_frame())
+        error = await communicator.receive_json_from()
+        assert (error["code"], error["frame"]) == ("rate_limited", "start")
+    finally:
+        await communicator.disconnect()
+    assert await database_sync_to_async(conversation_count)() == views.SESSION_LIMIT.count
+
+
+@pytest.mark.parametrize("second", ["start", "hello"])
+async def test_it_refuses_a_second_start_or_hello_after_start(
+    ws: WebsocketCommunicator, open_center: None, second: str
+) -> None:
+    await ws.send_json_to(start_frame())
+    started = await ws.receive_json_from()
+    await frames_until_quiet(ws)
+    again = start_frame() if second == "start" else {"type": "hello", "token": started["token"]}
+    await ws.send_json_to(again)
+    error = await ws.receive_json_from()
+    assert (error["code"], error["frame"]) == ("already_started", second)
+    await still_alive(ws)
+    assert await database_sync_to_async(conversation_count)() == 1
+
+
+async def test_it_refuses_a_start_after_hello(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to(start_frame())
+    assert (await ws.receive_json_from())["code"] == "already_started"
+    assert await database_sync_to_async(conversation_count)() == 1
 
 
 # ---- hello and resume ----------------------------------------------------------------

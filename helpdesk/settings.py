@@ -113,6 +113,9 @@ else:
             "timeout": 30,
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads that run HTTP requests' sync code in each web process, each keeping one
+# database connection (helpdesk/request_threads.py).
+HTTP_REQUEST_THREADS = env_int("HTTP_REQUEST_THREADS", 4, minimum=1)
 
 REDIS_URL = env_optional("REDIS_URL")
 CHANNEL_LAYERS: dict[str, Any]

@@ -86,7 +86,10 @@ DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process, the worker and the scheduler share the file;
     # IMMEDIATE transactions make SQLite take the write lock up front, so
-    # concurrent writers queue instead of failing with "database is locked".
+    # concurrent writers queue instead of failing with "database is locked";
+    # within a process they queue on a lock rather than SQLite's polling
+    # (helpdesk/sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "helpdesk.sqlite_backend"
     DATABASES["default"]["OPTIONS"].update(
         {
             "transaction_mode": "IMMEDIATE",

@@ -142,3 +142,26 @@ def test_closing_a_connection_inside_a_transaction_frees_the_lock(database: str)
 def test_a_committed_transaction_frees_the_lock(database: str) -> None:
     _write("one")
     assert not writer_lock(database).locked()
+
+
+def test_a_write_outside_a_transaction_queues_behind_the_process_writers(
+    database: str, django_db_blocker: Any
+) -> None:
+    refused: list[Exception] = []
+
+    def autocommit_write() -> None:
+        try:
+            with connections[ALIAS].cursor() as cursor:
+                cursor.execute("INSERT INTO note (text) VALUES ('queued')")
+        except OperationalError as exc:
+            refused.append(exc)
+
+    lock = writer_lock(database)
+    lock.acquire()  # a writer of this process is in its transaction
+    try:
+        _in_thread(autocommit_write, django_db_blocker).join(5)
+    finally:
+        lock.release()
+    assert [str(exc) for exc in refused] == ["database is locked"]
+    _in_thread(autocommit_write, django_db_blocker).join(5)
+    assert _notes() == ["queued"]

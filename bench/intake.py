@@ -207,3 +207,114 @@ def intake_step_at(target: dict[str, Any], rate: int) -> dict[str, Any] | None:
         if step["rate"] == rate:
             return step
     return None
+
+
+# ---- the report ------------------------------------------------------------------------------
+
+PEER = "helpdesk_peer"
+TARGET_RATE = 40  # the issue: p99 at 40 reports/s no worse than django-helpdesk's
+FLAT_MB = 5.0  # "memory flat": at most this much growth over 1,000+ reports
+FLAT_REPORTS = 1000
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _times(value: float | None, base: float | None) -> str:
+    return "–" if value is None or not base else f"{value / base:.2f}×"
+
+
+def intake_section(results: dict[str, Any]) -> list[str]:
+    """``## Ticket intake: Nidaa's portal form beside django-helpdesk`` (empty when not run)."""
+    targets = results["targets"]
+    ran = [(name, t) for name, t in targets.items() if "intake" in t]
+    skipped = results.get("skipped", {}).get(PEER)
+    if not ran and not skipped:
+        return []
+    peer = targets.get(PEER, {})
+    lines = [
+        "## Ticket intake: Nidaa's portal form beside django-helpdesk",
+        "",
+        "The public report form of each, one Daphne process on SQLite, filed by the same client "
+        "at each rate, open loop, one citizen per address: load the form, wait its anti-spam "
+        "minimum (Nidaa 3 s, the peer has none), post; a 302 is a report taken. Only the posts "
+        "are timed. *Late* posts left more than 100 ms after they were due because the form "
+        "itself came back slowly. The peer is django-helpdesk 2.6.1 with the Django and Daphne "
+        "Nidaa runs, Nidaa's SQLite file settings and Django's default connection handling "
+        "(bench/peer_helpdesk.py).",
+        "",
+    ]
+    if skipped:
+        lines += [f"**django-helpdesk skipped**: {skipped}", ""]
+    lines += [
+        "| target | rate /s | posted | taken | p50 ms | p99 ms | max ms | late | errors "
+        "| server CPU % | p50 vs peer | p99 vs peer |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, target in ran:
+        for step in target["intake"]["steps"]:
+            latency = step["latency"]
+            base = intake_step_at(peer, step["rate"]) if name != PEER else None
+            base_latency = base["latency"] if base else {}
+            lines.append(
+                f"| {target['label']} | {step['rate']} | {step['sent']} | {step['taken']} | "
+                f"{_ms(latency['p50_ms'])} | {_ms(latency['p99_ms'])} | "
+                f"{_ms(latency['max_ms'])} | {step['late_posts']} | "
+                f"{sum(step['errors'].values())} | {step['server_cpu_percent']} | "
+                f"{_times(latency['p50_ms'], base_latency.get('p50_ms'))} | "
+                f"{_times(latency['p99_ms'], base_latency.get('p99_ms'))} |"
+            )
+    lines += [
+        "",
+        "| target | reports after the warm-up | RSS before MB | RSS after MB | growth MB "
+        "| KB per report |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for _name, target in ran:
+        intake = target["intake"]
+        before, after = intake["rss_before_kb"] / 1024, intake["rss_after_kb"] / 1024
+        lines.append(
+            f"| {target['label']} | {intake['reports']} | {before:.1f} | {after:.1f} | "
+            f"{after - before:.1f} | {intake['kb_per_report']} |"
+        )
+    return [*lines, ""]
+
+
+def intake_target_rows(
+    label: str, target: dict[str, Any], results: dict[str, Any]
+) -> list[tuple[str, Any, str]]:
+    """Rows for "The issue's targets": p99 at 40/s against the peer's, and flat memory."""
+    intake = target.get("intake")
+    if not intake:
+        return []
+    rows: list[tuple[str, Any, str]] = []
+    step = intake_step_at(target, TARGET_RATE)
+    peer_step = intake_step_at(results["targets"].get(PEER, {}), TARGET_RATE)
+    what = f"{label}: report form p99 at {TARGET_RATE}/s ≤ django-helpdesk's (same run)"
+    if step is None:
+        rows.append((what, None, "not measured"))
+    elif peer_step is None:
+        reason = results.get("skipped", {}).get(PEER, "the peer did not run")
+        rows.append((what, step["latency"]["p99_ms"], f"not measured: {reason}"))
+    else:
+        mine, theirs = step["latency"]["p99_ms"], peer_step["latency"]["p99_ms"]
+        verdict = (
+            "met"
+            if mine is not None and theirs is not None and mine <= theirs
+            else f"missed: {_times(mine, theirs)} the peer's {_ms(theirs)} ms"
+        )
+        rows.append((what, f"{_ms(mine)} ms vs {_ms(theirs)} ms", verdict))
+    growth = (intake["rss_after_kb"] - intake["rss_before_kb"]) / 1024
+    flat = f"{label}: memory flat across {FLAT_REPORTS:,} reports (≤ {FLAT_MB:g} MB growth)"
+    if intake["reports"] < FLAT_REPORTS:
+        rows.append((flat, f"{growth:.1f} MB", f"not measured: {intake['reports']} reports"))
+    else:
+        rows.append(
+            (
+                flat,
+                f"{growth:.1f} MB over {intake['reports']}",
+                "met" if growth <= FLAT_MB else f"missed by {growth - FLAT_MB:.1f} MB",
+            )
+        )
+    return rows

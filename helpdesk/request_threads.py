@@ -38,7 +38,12 @@ from django.http import HttpRequest, HttpResponseBase
 
 
 class RequestThreads:
-    """At most ``size`` single-thread executors, lent to one request at a time."""
+    """At most ``size`` single-thread executors, lent to one request at a time.
+
+    A request that finds none free queues, and a returned thread goes straight
+    to the request that has waited longest: one arriving later never takes it
+    first. Used from the event loop's thread only.
+    """
 
     def __init__(self, size: int) -> None:
         if size < 1:
@@ -46,29 +51,33 @@ class RequestThreads:
         self.size = size
         self.started = 0
         self._idle: list[ThreadPoolExecutor] = []
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._waiters: collections.deque[asyncio.Future[ThreadPoolExecutor]] = collections.deque()
 
     async def acquire(self) -> ThreadPoolExecutor:
-        while not self._idle and self.started >= self.size:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-                elif self._idle:
-                    self._wake_one()  # it was woken for a thread it will not take
-                raise
         if self._idle:
             # the thread used last: its connection is the most likely to be warm
             return self._idle.pop()
-        self.started += 1
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="http-request")
+        if self.started < self.size:
+            self.started += 1
+            return ThreadPoolExecutor(max_workers=1, thread_name_prefix="http-request")
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            elif waiter.done() and not waiter.cancelled():
+                self.release(waiter.result())  # handed a thread it will not use
+            raise
 
     def release(self, executor: ThreadPoolExecutor) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(executor)
+                return
         self._idle.append(executor)
-        self._wake_one()
 
     def shutdown(self) -> None:
         """Close the idle threads' database connections and stop those threads."""
@@ -77,18 +86,6 @@ class RequestThreads:
             executor.submit(connections.close_all).result()
             executor.shutdown()
         self.started -= len(idle)
-
-    def _wake_one(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.get_loop().call_soon_threadsafe(_set_if_pending, waiter)
-                return
-
-
-def _set_if_pending(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 class PooledThreadsASGIHandler(ASGIHandler):

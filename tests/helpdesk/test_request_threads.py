@@ -14,7 +14,7 @@ from django.db.backends.signals import connection_created
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from helpdesk.request_threads import PooledThreadsASGIHandler
+from helpdesk.request_threads import PooledThreadsASGIHandler, RequestThreads
 
 release_first = threading.Event()
 first_started = threading.Event()
@@ -134,3 +134,32 @@ async def test_a_request_waits_for_a_thread_when_all_are_busy(
     )
     assert (status_one, status_two) == (200, 200)
     assert thread_one == thread_two
+
+
+async def test_a_returned_thread_goes_to_the_request_that_waited_longest() -> None:
+    threads = RequestThreads(1)
+    first = await threads.acquire()
+    waiting = asyncio.create_task(threads.acquire())
+    await asyncio.sleep(0)
+    threads.release(first)
+    late = asyncio.create_task(threads.acquire())
+    await asyncio.sleep(0)
+    assert waiting.done() and waiting.result() is first
+    assert not late.done()
+    threads.release(waiting.result())
+    assert await late is first
+    threads.release(first)
+    await asyncio.to_thread(threads.shutdown)
+
+
+async def test_a_request_that_gives_up_waiting_leaves_the_thread_to_the_next() -> None:
+    threads = RequestThreads(1)
+    first = await threads.acquire()
+    waiting = asyncio.create_task(threads.acquire())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    await asyncio.sleep(0)
+    threads.release(first)
+    assert await asyncio.wait_for(threads.acquire(), 1) is first
+    threads.release(first)
+    await asyncio.to_thread(threads.shutdown)

@@ -132,7 +132,7 @@ def _delivery_failures(results: dict) -> list[str]:
             lines.append(f"{name}: idle connect_errors={target['idle']['connect_errors']}")
         if target.get("reconnect", {}).get("failed"):
             lines.append(f"{name}: reconnect storm failed={target['reconnect']['failed']}")
-        for scenario in ("burst", "tickets"):
+        for scenario in ("burst", "tickets", "intake"):
             for key in ("lost", "duplicated", "double_assignments", "errors"):
                 value = target.get(scenario, {}).get(key)
                 if value:

@@ -500,6 +500,7 @@ SCENARIO_TUNING = {
     "chat": lambda profile: profile.chat_per_agent,
     "burst": lambda profile: 1 + -(-profile.burst_total() // profile.burst_agents),
     "tickets": lambda profile: profile.ticket_per_agent,
+    "intake": lambda profile: 1,
 }
 
 
@@ -577,6 +578,7 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
 def nidaa_targets(target_class: Any, profile: Any) -> list[Any]:
     single = NidaaDeployment(scaled=False)
     scaled = NidaaDeployment(scaled=True)
+    from bench.intake import intake
     from bench.scenarios import burst, tickets
 
     extra = [("burst", burst), ("tickets", tickets)]
@@ -587,7 +589,7 @@ def nidaa_targets(target_class: Any, profile: Any) -> list[Any]:
             "nidaa",
             lambda t, d: start_nidaa(t, d, single, profile),
             baseline=False,
-            extra_scenarios=extra,
+            extra_scenarios=[*extra, ("intake", intake)],
         ),
         target_class(
             "nidaa_scaled",

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bench.intake import intake_section, intake_target_rows
+
 # The targets for this 2-core machine; the summary says met or missed, by how much.
 TARGETS = {
     "idle_connections": 10_000,
@@ -96,7 +98,8 @@ def summary(results: dict[str, Any], charts: list[str]) -> str:
     lines += _idle_table(targets)
     lines += _storm_table(targets)
     lines += _nidaa_tables(targets)
-    lines += _targets_table(targets)
+    lines += intake_section(results)
+    lines += _targets_table(targets, results)
     for name, target in targets.items():
         for error in target.get("errors", []):
             lines.append(f"- **{name} error**: {error}")
@@ -284,7 +287,7 @@ def _nidaa_tables(targets: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _targets_table(targets: dict[str, Any]) -> list[str]:
+def _targets_table(targets: dict[str, Any], results: dict[str, Any]) -> list[str]:
     lines = ["## The issue's targets", "", "| target | measured | verdict |", "| --- | --- | --- |"]
     ws = chat_step_at(targets.get("ws", {}), REFERENCE_RATE)
     chr_ = chat_step_at(targets.get("channels_redis", {}), REFERENCE_RATE)
@@ -375,6 +378,7 @@ def _targets_table(targets: dict[str, Any]) -> list[str]:
                         "met" if not burst_step["double_assignments"] else "MISSED",
                     )
                 )
+        rows += intake_target_rows(label, target, results)
         storm = target.get("reconnect")
         if storm:
             seconds = storm["seconds_to_99_percent"]

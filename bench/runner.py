@@ -37,6 +37,11 @@ class Profile:
     burst_rates: list[int] = field(default_factory=lambda: [20, 50])
     ticket_agents: int = 30
     ticket_per_agent: int = 5
+    # the public report form against django-helpdesk (bench/intake.py): 1,000+ reports
+    intake_rates: list[int] = field(default_factory=lambda: [20, 40])
+    intake_step_seconds: float = 20.0
+    intake_slice_seconds: float = 5.0
+    intake_warm_up: int = 20
     connect_concurrency: int = 250
     settle_seconds: float = 1.0  # pause for the server to go quiet before measuring
     settle_limit_seconds: float = 90.0
@@ -65,6 +70,9 @@ QUICK = Profile(
     burst_rates=[20],
     ticket_agents=4,
     ticket_per_agent=2,
+    intake_step_seconds=2.0,
+    intake_slice_seconds=1.0,
+    intake_warm_up=4,
     connect_concurrency=50,
 )
 FULL = Profile(name="full")
@@ -335,7 +343,9 @@ def _resyncs(pool: WorkerPool) -> int:
 def run_target(target: Target, pool: WorkerPool, profile: Profile, log_dir: Any) -> dict:
     """Every scenario this target supports, each on a freshly started server."""
     results: dict[str, Any] = {"label": target.label, "baseline": target.baseline}
-    scenarios: list[tuple[str, Any]] = [("idle", idle_and_storm), ("chat", chat)]
+    scenarios: list[tuple[str, Any]] = []
+    if target.speaks_chat:
+        scenarios += [("idle", idle_and_storm), ("chat", chat)]
     scenarios += target.extra_scenarios
     if profile.scenarios:
         scenarios = [(n, s) for n, s in scenarios if n in profile.scenarios]

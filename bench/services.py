@@ -31,6 +31,10 @@ def service_problem(name: str) -> str | None:
                 return None
         except psycopg.Error as exc:
             return f"PostgreSQL at {admin} is not reachable ({exc})"
+    if name == "helpdesk_peer":
+        from bench.peer_helpdesk import peer_problem
+
+        return peer_problem()
     return None
 
 

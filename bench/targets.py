@@ -33,6 +33,7 @@ class Target:
     uses_redis: bool = False
     scenario: str = ""  # the scenario the next start() is for
     extra_scenarios: list[tuple[str, Callable[..., dict[str, Any]]]] = field(default_factory=list)
+    speaks_chat: bool = True  # runs the idle and chat scenarios (the intake peer does not)
 
     def start(self, log_dir: Path) -> Server:
         return self.starter(self, log_dir)
@@ -82,7 +83,9 @@ def _ready(server: Server) -> None:
 
 
 def all_targets(profile: Any) -> list[Target]:
+    from bench.intake import intake
     from bench.nidaa import nidaa_targets
+    from bench.peer_helpdesk import start_peer
 
     return [
         Target("ws", "bare websockets relay", "relay", _start_ws_relay, baseline=True),
@@ -103,6 +106,16 @@ def all_targets(profile: Any) -> list[Target]:
             uses_redis=True,
         ),
         *nidaa_targets(Target, profile),
+        Target(
+            "helpdesk_peer",
+            "django-helpdesk 2.6.1, one process (SQLite)",
+            "intake",
+            start_peer,
+            baseline=True,
+            needs=("helpdesk_peer",),
+            extra_scenarios=[("intake", intake)],
+            speaks_chat=False,
+        ),
     ]
 
 

@@ -374,6 +374,7 @@ async def _serve(index: int, pipe: multiprocessing.connection.Connection) -> Non
 
 def _main(index: int, pipe: multiprocessing.connection.Connection) -> None:
     raise_fd_limit()
+    import bench.intake  # registers the intake kind
     import bench.nidaa  # noqa: F401 - registers the Nidaa kind
 
     asyncio.run(_serve(index, pipe))

@@ -9,10 +9,18 @@ process's distributor engine (``helpdesk.acd``) on Daphne's event loop.
 import os
 from typing import Any
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from django.conf import settings  # noqa: E402
+
+from helpdesk.request_threads import PooledThreadsASGIHandler  # noqa: E402
+
+# HTTP requests' sync code runs on a few long-lived threads that keep their
+# database connection (helpdesk/request_threads.py says why).
+django_asgi_app = PooledThreadsASGIHandler(threads=settings.HTTP_REQUEST_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

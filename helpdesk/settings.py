@@ -86,7 +86,10 @@ DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process, the worker and the scheduler share the file;
     # IMMEDIATE transactions make SQLite take the write lock up front, so
-    # concurrent writers queue instead of failing with "database is locked".
+    # concurrent writers queue instead of failing with "database is locked";
+    # within a process they queue on a lock rather than SQLite's polling
+    # (helpdesk/sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "helpdesk.sqlite_backend"
     DATABASES["default"]["OPTIONS"].update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -113,6 +116,9 @@ else:
             "timeout": 30,
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads that run HTTP requests' sync code in each web process, each keeping one
+# database connection (helpdesk/request_threads.py).
+HTTP_REQUEST_THREADS = env_int("HTTP_REQUEST_THREADS", 4, minimum=1)
 
 REDIS_URL = env_optional("REDIS_URL")
 # redis-py 8 fails past 100 pooled connections instead of waiting (make bench's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -19,7 +20,12 @@ from helpdesk.services.intake import portal_report_submit
 from helpdesk.views_tickets import photos_from_uploads
 
 PORTAL_PER_ADDRESS = ratelimit.Limit("portal-address", count=5, seconds=3600)
-_SUBMITTED_KEY = "nidaa_portal_submitted"
+# The thanks page shows the reference to the browser that filed the report. It rides
+# in a signed cookie rather than the session: a session would cost every anonymous
+# report a second database write, queued behind the others on SQLite's lock.
+_SUBMITTED_COOKIE = "nidaa_report"
+_SUBMITTED_SALT = "nidaa.portal.submitted"
+_SUBMITTED_MAX_AGE = 24 * 3600
 
 
 def client_address(request: HttpRequest) -> str:
@@ -66,8 +72,17 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 400
             else:
-                request.session[_SUBMITTED_KEY] = ticket.reference
-                return redirect("report_thanks")
+                response = redirect("report_thanks")
+                response.set_signed_cookie(
+                    _SUBMITTED_COOKIE,
+                    ticket.reference,
+                    salt=_SUBMITTED_SALT,
+                    max_age=_SUBMITTED_MAX_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
     return render(
         request,
         "public/report.html",
@@ -85,7 +100,9 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def report_thanks(request: HttpRequest) -> HttpResponse:
-    reference = request.session.get(_SUBMITTED_KEY)
+    reference = request.get_signed_cookie(
+        _SUBMITTED_COOKIE, default=None, salt=_SUBMITTED_SALT, max_age=_SUBMITTED_MAX_AGE
+    )
     if not reference:
         return redirect("report")
     return render(request, "public/report_thanks.html", {"reference": reference})

@@ -7,6 +7,7 @@ Administrators' ``NotificationTemplate`` rows win; the built-in texts of
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -115,11 +116,17 @@ def _built_in_words(event_key: str, channel: str, language: str) -> tuple[str, s
     return words["subject"], words["email"] if channel in _LONG_FORM else words["sms"]
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """Parsed once per text: a ticket's notification is written inside its transaction."""
+    return Template(source)
+
+
 def _fill(words: tuple[str, str], context: Context) -> Rendered:
     subject, body = words
     return Rendered(
-        subject=" ".join(Template(subject).render(context).split()),
-        body=Template(body).render(context).strip(),
+        subject=" ".join(_compiled(subject).render(context).split()),
+        body=_compiled(body).render(context).strip(),
     )
 
 

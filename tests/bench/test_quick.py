@@ -7,48 +7,17 @@ that every chat message arrived once and in order.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.helpers import run_bench
 
 
 @pytest.fixture(scope="module")
 def quick_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("bench")
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--quick",
-            "--targets",
-            "ws,nidaa",
-            "--scenarios",
-            "idle,chat",
-            "--connections",
-            "40",
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env={
-            k: v
-            for k, v in __import__("os").environ.items()
-            if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
-        },
+    return run_bench(
+        "--targets", "ws,nidaa", "--scenarios", "idle,chat", "--connections", "40", out=out
     )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    (result,) = out.glob("*.json")
-    assert (out / result.name.replace(".json", ".md")).exists()
-    return json.loads(result.read_text())
 
 
 def test_it_measures_every_target_in_the_same_run(quick_results: dict) -> None:

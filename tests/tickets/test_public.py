@@ -8,6 +8,8 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -50,6 +52,22 @@ def test_it_registers_a_portal_report_with_photo_and_location(org: Org) -> None:
     assert (stored.purpose, stored.content_type) == ("evidence", "image/jpeg")
     thanks = client.get(response["Location"])
     assert ticket.reference in thanks.content.decode()
+
+
+def test_it_files_a_report_without_opening_a_session(org: Org) -> None:
+    client = Client()
+    response = client.post("/report/", _report(org))
+    assert response.status_code == 302
+    assert Session.objects.count() == 0
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_it_shows_the_reference_only_to_the_browser_that_filed_the_report(org: Org) -> None:
+    response = Client().post("/report/", _report(org))
+    reference = Ticket.objects.get().reference
+    stranger = Client().get(response["Location"])
+    assert stranger.status_code == 302
+    assert reference not in stranger.content.decode()
 
 
 def test_it_takes_a_typed_address_without_coordinates(org: Org) -> None:

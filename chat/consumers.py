@@ -182,6 +182,9 @@ class CitizenChatConsumer(LoopConsumer):
         except DomainError:
             await self.leave(public_id)
             raise
+        if chat.public_id != public_id:  # a start sent again: the chat it opened before
+            await self.leave(public_id)
+            await self.join(chat.public_id)
         await self.send_json({"type": "started", "token": token, "conversation": chat.public_id})
         await self.begin(chat, last_seq=0)
 

@@ -26,6 +26,8 @@ from helpdesk.text import MAX_MESSAGE_LENGTH
 MAX_FRAME_CHARS = 32 * 1024
 MAX_ATTACHMENTS = 4
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Long enough to be unguessable: the id of a start fetches that start's session again.
+_START_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class FrameError(Exception):
@@ -107,6 +109,12 @@ def client_msg_id_check(name: str, value: Any) -> str:
     return value
 
 
+def _start_id(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not _START_ID.match(value):
+        raise _invalid(name, _("16 to 64 letters, digits, “-” or “_”"))
+    return value
+
+
 def _attachment_ids(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or len(value) > MAX_ATTACHMENTS:
         raise _invalid(name, _("a list of at most %(n)d ids") % {"n": MAX_ATTACHMENTS})
@@ -143,6 +151,9 @@ CLIENT_FRAMES: dict[str, dict[str, Field]] = {
         "phone": Field(_str(40), required=False, default=""),
         "language": Field(_choice("ar", "en"), required=False, default="ar"),
         "desk": Field(_str(50), required=False, default=""),
+        # The client's id for this start: sent again after a lost answer, it finds
+        # the chat the first one opened instead of opening a second.
+        "start_id": Field(_start_id, required=False, default=""),
     },
     "hello": {
         "token": Field(_str(500)),

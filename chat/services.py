@@ -78,6 +78,7 @@ def _open(
     desk: str,
     meta: dict[str, Any],
     public_id: str | None = None,
+    thread_id: str = "",
 ) -> Conversation:
     contact = contact_create(
         name=_clean_name(name),
@@ -89,6 +90,7 @@ def _open(
     return conversation_open(
         channel=Channel.WEBCHAT,
         contact=contact,
+        thread_id=thread_id,
         language=language,
         meta={"desk": desk, **meta},
         required_skill=skill,
@@ -104,12 +106,23 @@ def chat_start(
     language: str = "ar",
     desk: str = "",
     public_id: str | None = None,
+    start_id: str = "",
 ) -> Conversation:
     """Open a live conversation from the pre-chat form; ``ChatOffline`` when nobody is there.
 
     ``public_id``: chosen by the socket that starts it, which listens for the
-    conversation's events before it exists.
+    conversation's events before it exists. ``start_id``: the client's id for
+    this start; the same one again returns the conversation it opened.
     """
+    thread = f"start:{start_id}" if start_id else ""
+    if thread:
+        earlier = (
+            Conversation.objects.select_related("contact")
+            .filter(channel=Channel.WEBCHAT, external_thread_id=thread)
+            .first()
+        )
+        if earlier is not None:
+            return earlier
     if selectors.chat_availability(desk=desk).mode != "live":
         raise ChatOffline(_("The live chat is not available right now. Leave us a message."))
     return _open(
@@ -119,6 +132,7 @@ def chat_start(
         desk=desk,
         meta={"mode": "live"},
         public_id=public_id,
+        thread_id=thread,
     )
 
 

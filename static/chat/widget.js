@@ -445,6 +445,7 @@
       error.hidden = false;
     }
     var submit = el("button", { type: "submit", className: "nc-primary", text: t.start });
+    var startId = newId(); // the same id on a retry: a start whose answer was lost is found, not repeated
     var form = el("form", {
       className: "nc-form nc-prechat", novalidate: true,
       onsubmit: function (event) {
@@ -454,7 +455,8 @@
         submit.textContent = t.connecting;
         error.hidden = true;
         startChat({
-          name: name.value, phone: phone.value, language: language.value, desk: config.desk
+          name: name.value, phone: phone.value, language: language.value, desk: config.desk,
+          startId: startId
         }, function (err) {
           submit.disabled = false;
           submit.textContent = t.start;
@@ -574,7 +576,8 @@
     }
     socket.onopen = function () {
       socket.send(JSON.stringify({
-        type: "start", name: fields.name, phone: fields.phone, language: fields.language, desk: fields.desk
+        type: "start", name: fields.name, phone: fields.phone, language: fields.language, desk: fields.desk,
+        start_id: fields.startId
       }));
     };
     socket.onmessage = function (event) {

@@ -166,6 +166,50 @@ async def test_it_resumes_a_socket_started_chat_by_its_token(
         await again.disconnect()
 
 
+async def test_a_start_sent_again_with_its_id_finds_the_chat_the_first_one_opened(
+    ws: WebsocketCommunicator, open_center: None
+) -> None:
+    start_id = "c0ffee00-0000-4000-8000-00000000abcd"
+    await ws.send_json_to(start_frame(start_id=start_id))
+    first = await ws.receive_json_from()
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "حفرة"})
+    assert (await ws.receive_json_from())["type"] == "ack"
+    # The answer was lost (say): the client starts again with the same id.
+    await ws.disconnect()
+    again = socket()
+    await again.connect()
+    try:
+        await again.send_json_to(start_frame(start_id=start_id))
+        second = await again.receive_json_from()
+        assert second["type"] == "started"
+        assert second["conversation"] == first["conversation"]
+        replay = await frames_until_quiet(again)
+        assert [f["message"]["text"] for f in replay if f["type"] == "message"][-1] == "حفرة"
+        assert await database_sync_to_async(conversation_count)() == 1
+        # Live on the right conversation: an agent's reply reaches this socket.
+        await database_sync_to_async(_assistant_says)(first["conversation"], "وصلت")
+        live = await again.receive_json_from(timeout=5)
+        assert (live["type"], live["message"]["text"]) == ("message", "وصلت")
+    finally:
+        await again.disconnect()
+
+
+def _assistant_says(public_id: str, text: str) -> None:
+    message_post(
+        conversation=Conversation.objects.get(public_id=public_id), sender_kind="bot", text=text
+    )
+
+
+async def test_a_start_id_too_short_to_be_secret_is_refused(
+    ws: WebsocketCommunicator, open_center: None
+) -> None:
+    await ws.send_json_to(start_frame(start_id="abc"))
+    error = await ws.receive_json_from()
+    assert (error["type"], error["code"], error["field"]) == ("error", "invalid_frame", "start_id")
+    assert await database_sync_to_async(conversation_count)() == 0
+
+
 async def test_it_sends_a_start_to_leave_a_message_when_nobody_can_answer(
     ws: WebsocketCommunicator, nobody_on_duty: None
 ) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from chat.console_hub import CONSOLES
 from chat.sockets import LoopConsumer
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
@@ -142,15 +143,17 @@ class AgentConsoleConsumer(LoopConsumer):
         self.desk_seq = 0
         self.desk_seq_seen_by_heartbeat = 0
         self.synced = False  # until the first resume, the snapshot to come covers the desk
-        self.groups_joined: list[str] = [events.AGENTS_GROUP, events.agent_group(user.pk)]
+        self.groups_joined: list[str] = [events.agent_group(user.pk)]
         if await events.call(_may_supervise, user):
             self.groups_joined.append(events.SUPERVISORS_GROUP)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
+        await CONSOLES.join(self)  # the queue list: one subscription per process
         await events.call(presence.presence_heartbeat, user=user)
 
     async def disconnect(self, code: int) -> None:
         # Presence is untouched: the grace period decides whether the agent is gone.
+        CONSOLES.leave(self)
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         for public_id in list(getattr(self, "sent_seq", {})):
@@ -376,11 +379,6 @@ class AgentConsoleConsumer(LoopConsumer):
             return
         if kind in DESK_EVENTS:
             await self.desk_event(kind, public_id, payload)
-            return
-        if kind == "queue.changed":
-            await self.send_json(
-                {"type": "queue", "queue": payload["queue"], "reason": payload["reason"]}
-            )
             return
         if kind in ("typing", "message.receipt", "conversation.state"):
             if public_id not in self.sent_seq:

@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 # ---- group names -------------------------------------------------------------
 
-AGENTS_GROUP = "agents"  # every on-duty agent console: queue changes
+# Every web process's console hub (one member per process, chat/console_hub.py),
+# which hands the queue list to each console of its process.
+AGENTS_GROUP = "agents"
 SUPERVISORS_GROUP = "supervisors"  # wallboard
 
 

@@ -327,3 +327,40 @@ async def test_a_conversation_offered_again_is_not_replayed_from_the_start(
     assert replayed, "the events since the first offer are shown"
     assert min(replayed) > max(first_seqs)
     await communicator.disconnect()
+
+
+async def test_every_console_gets_the_queue_list_through_one_subscription_per_process(
+    org_and_agent,
+) -> None:
+    from channels.layers import get_channel_layer
+
+    from helpdesk import events
+    from helpdesk.services.conversations import conversation_open
+    from tests.factories import make_contact
+
+    _org, agent = org_and_agent
+    colleague = await sync_to_async(make_agent)(display_name="Salim", available=False)
+    first, _ = await _synced(agent)
+    second, _ = await _synced(colleague)
+    # Both consoles, one member of the consoles' group: this process's hub.
+    assert await sync_to_async(_members)(get_channel_layer(), events.AGENTS_GROUP) == 1
+    await sync_to_async(lambda: conversation_open(channel="webchat", contact=make_contact()))()
+    for console in (first, second):
+        queue = (await _frames_until(console, "queue"))[-1]
+        assert len(queue["queue"]) in (0, 1)  # offered at once to Aisha, or still waiting
+    await first.disconnect()
+    await second.disconnect()
+
+
+def _members(layer: Any, group: str) -> int:
+    """How many channels a group has, on the in-memory layer or on Redis."""
+    if hasattr(layer, "groups"):
+        return len(layer.groups.get(group, {}))
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        return int(client.zcard(layer._group_key(group)))
+    finally:
+        client.close()

@@ -39,6 +39,9 @@ class ConsoleHub:
 
     def __init__(self) -> None:
         self.consoles: set[AgentConsoleConsumer] = set()
+        # The last list broadcast: a console (re)connecting starts from it instead of
+        # reading the queue again (None until this process has heard one).
+        self.latest_queue: list[dict[str, Any]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._listener: asyncio.Task[None] | None = None
 
@@ -46,6 +49,7 @@ class ConsoleHub:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # Daphne has one loop; a test suite one per test
             self._loop, self.consoles, self._listener = loop, set(), None
+            self.latest_queue = None
         self.consoles.add(console)
         if self._listener is None or self._listener.done():
             ready = loop.create_future()
@@ -71,6 +75,7 @@ class ConsoleHub:
                     continue
                 if message.get("event") != "queue.changed":
                     continue
+                self.latest_queue = message["payload"]["queue"]
                 text = queue_frame(message["payload"])
                 for console in list(self.consoles):
                     try:

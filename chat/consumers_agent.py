@@ -299,7 +299,9 @@ class AgentConsoleConsumer(LoopConsumer):
 
     async def resume(self, last_seen: dict[str, Any]) -> None:
         """Snapshot of desk and queue, then every missed transcript entry, in order."""
-        snapshot = await events.call(selectors_queue.console_snapshot, self.user.pk)
+        snapshot = await events.call(
+            selectors_queue.console_snapshot, self.user.pk, queue=CONSOLES.latest_queue
+        )
         self.desk_seq = snapshot["desk_seq"]
         self.synced = True
         desk = [*snapshot["offers"], *snapshot["conversations"]]

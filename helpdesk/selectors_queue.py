@@ -154,8 +154,12 @@ def agent_conversations(user_id: int) -> QuerySet[Conversation]:
     )
 
 
-def console_snapshot(user_id: int) -> dict[str, Any]:
-    """The whole state a console needs after (re)connecting; replaces what it had."""
+def console_snapshot(user_id: int, *, queue: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The whole state a console needs after (re)connecting; replaces what it had.
+
+    ``queue``: the waiting list when the caller already has a recent one (the
+    last broadcast), so that a reconnecting crowd does not read it once each.
+    """
     from helpdesk.models import OrganisationSettings
 
     profile = AgentProfile.objects.select_related("user").get(user_id=user_id)
@@ -171,7 +175,9 @@ def console_snapshot(user_id: int) -> dict[str, Any]:
         # Desk events after this one are news; a gap means some were missed.
         "desk_seq": profile.desk_seq,
         "agents_may_pick": org.agents_may_pick,
-        "queue": [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]],
+        "queue": queue
+        if queue is not None
+        else [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]],
         "offers": [queue_item_payload(c) for c in desk if c.state == CS.OFFERED],
         "conversations": [queue_item_payload(c) for c in desk if c.state != CS.OFFERED],
     }

@@ -57,9 +57,12 @@ def _on_conversation(function: Any, conversation_id: int, **kwargs: Any) -> Any:
 
 
 def _start(**form: Any) -> tuple[str, ChatState]:
-    conversation = services.chat_start(**form)
-    # The distributor may have offered it already: the welcome says where it is now.
-    conversation.refresh_from_db(fields=["state", "last_seq"])
+    # The form's errors speak its language; this runs in a batch on the database
+    # thread, outside the socket's own translation context.
+    with translation.override(form["language"]):
+        conversation = services.chat_start(**form)
+    # As committed; what the distributor does next reaches the socket as events,
+    # since it listens to the conversation before the conversation exists.
     return session_token(conversation), ChatState.of(conversation)
 
 
@@ -177,8 +180,8 @@ class CitizenChatConsumer(LoopConsumer):
         public_id = str(uuid.uuid4())
         await self.join(public_id)
         try:
-            with translation.override(form["language"]):
-                token, chat = await events.call(_start, public_id=public_id, **form)
+            # Through the group commit: a crowd of new citizens shares its commits.
+            token, chat = await WRITES.run(_start, key=public_id, public_id=public_id, **form)
         except DomainError:
             await self.leave(public_id)
             raise

@@ -143,6 +143,7 @@ class AgentConsoleConsumer(LoopConsumer):
         self.desk_seq = 0
         self.desk_seq_seen_by_heartbeat = 0
         self.synced = False  # until the first resume, the snapshot to come covers the desk
+        self.transcripts_behind: set[str] = set()
         self.groups_joined: list[str] = [events.agent_group(user.pk)]
         if await events.call(_may_supervise, user):
             self.groups_joined.append(events.SUPERVISORS_GROUP)
@@ -206,9 +207,10 @@ class AgentConsoleConsumer(LoopConsumer):
         user = self.user
         call = events.call
         if kind == "heartbeat":
-            desk_seq = await call(presence.presence_heartbeat, user=user)
+            desk_seq, last_seqs = await call(_heartbeat, user)
             await self.send_json({"type": "heartbeat", "desk_seq": desk_seq})
             await self.check_desk(desk_seq)
+            await self.check_transcripts(last_seqs)
         elif kind == "resume":
             await self.resume(fields.get("conversations", {}))
         elif kind == "presence":
@@ -331,6 +333,21 @@ class AgentConsoleConsumer(LoopConsumer):
         else:
             self.desk_seq_seen_by_heartbeat = desk_seq
 
+    async def check_transcripts(self, last_seqs: dict[str, int]) -> None:
+        """A transcript ahead of what was shown, twice in a row: its event was lost.
+
+        (Once may be an event still on its way.) The missed entries are sent from
+        the database, as for a gap.
+        """
+        behind = {
+            public_id
+            for public_id, last_seq in last_seqs.items()
+            if last_seq > self.sent_seq.get(public_id, last_seq)
+        }
+        for public_id in behind & self.transcripts_behind:
+            await self.send_missed(public_id)
+        self.transcripts_behind = behind
+
     async def follow(self, public_id: str, seen: int | None = None) -> None:
         """Join a conversation's staff group first, then replay: nothing falls in between."""
         if public_id not in self.sent_seq:
@@ -412,6 +429,12 @@ class AgentConsoleConsumer(LoopConsumer):
             self.sent_seq[public_id] = seq
             return
         await self.send_missed(public_id, up_to_seq=seq)
+
+
+def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:
+    """The heartbeat's one hop: alive, the desk's number, each desk transcript's last seq."""
+    desk_seq = presence.presence_heartbeat(user=user)
+    return desk_seq, selectors_queue.desk_last_seqs(user.pk)
 
 
 def _staff_messages_after(

@@ -103,14 +103,18 @@ class QueuePlace:
     estimated_wait_seconds: int
 
 
-def queue_places() -> list[QueuePlace]:
+def queue_places(*, limit: int | None = None) -> list[QueuePlace]:
     """Each waiting conversation's place in line and a rough wait estimate.
 
     The estimate assumes the agents now available free a slot every average
     handling time (closed conversations of the last day); it is a hint for
-    the citizen, not a promise.
+    the citizen, not a promise. ``limit``: only the first so many in line.
     """
-    waiting = list(queue_waiting_list())
+    waiting = list(
+        Conversation.objects.filter(state=CS.QUEUED)
+        .only("id", "public_id")
+        .order_by("-priority", "queued_at", "pk")[:limit]
+    )
     if not waiting:
         return []
     servers = max(1, _serving_capacity())
@@ -152,6 +156,16 @@ def agent_conversations(user_id: int) -> QuerySet[Conversation]:
         .select_related("contact", "required_skill")
         .order_by("assigned_at", "pk")
     )
+
+
+def desk_last_seqs(user_id: int) -> dict[str, int]:
+    """The last sequence number of each conversation on an agent's desk."""
+    return {
+        str(public_id): last_seq
+        for public_id, last_seq in Conversation.objects.filter(agent_load_q(user_id)).values_list(
+            "public_id", "last_seq"
+        )
+    }
 
 
 def console_snapshot(user_id: int, *, queue: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -365,9 +365,15 @@ def queue_broadcast(*, memo: BroadcastMemo | None = None) -> None:
     queue_positions_publish(memo=memo)
 
 
+# Citizens told their place in line after each change. Further back, a place moves
+# with every arrival ahead and says little; telling thousands on every change was
+# work in proportion to the queue (bench/NOTES.md). They hear once they move up.
+POSITIONS_TOLD = 200
+
+
 def queue_positions_publish(*, memo: BroadcastMemo | None = None) -> None:
     """Tell waiting citizens their place in line and the estimated wait (if it changed)."""
-    places = queue_places()
+    places = queue_places(limit=POSITIONS_TOLD)
     for place in places:
         public_id = str(place.conversation.public_id)
         now = (place.position, place.estimated_wait_seconds)

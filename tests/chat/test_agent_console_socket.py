@@ -364,3 +364,24 @@ def _members(layer: Any, group: str) -> int:
         return int(client.zcard(layer._group_key(group)))
     finally:
         client.close()
+
+
+async def test_a_heartbeat_finds_a_transcript_entry_whose_event_never_arrived(
+    org_and_agent,
+) -> None:
+    from helpdesk.services.conversations import message_append
+
+    _org, agent = org_and_agent
+    waiting = await sync_to_async(make_waiting)(state="assigned", assignee=agent)
+    public_id = str(waiting.public_id)
+    communicator, _snapshot = await _synced(agent)
+    # Stored, its event lost, and nothing after it to show a gap.
+    await sync_to_async(message_append)(
+        conversation_id=waiting.pk, sender_kind="citizen", channel="webchat", text="lost event"
+    )
+    await communicator.send_json_to({"type": "heartbeat"})
+    assert [f["type"] for f in await _drain(communicator)] == ["heartbeat"]
+    await communicator.send_json_to({"type": "heartbeat"})
+    frames = await _drain(communicator)
+    assert [t for _s, t in _messages(frames, public_id)] == ["lost event"]
+    await communicator.disconnect()

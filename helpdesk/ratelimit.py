@@ -55,7 +55,9 @@ async def ahit(limit: Limit, key: str) -> bool:
     client = _async_client()
     pipe = client.pipeline(transaction=False)
     pipe.incr(cache_key)
-    pipe.expire(cache_key, limit.seconds + 1, nx=True)
+    # Each window has a key of its own, so renewing its expiry on every hit only
+    # keeps it until shortly after its last use (and needs no Redis 7 EXPIRE NX).
+    pipe.expire(cache_key, limit.seconds + 1)
     used, _expiry_set = await pipe.execute()
     return int(used) <= limit.count
 

@@ -416,7 +416,7 @@ class AgentConsoleConsumer(LoopConsumer):
             await self.send_json({"type": kind, **payload})
             await self.follow(public_id)
         else:
-            await self.unfollow(public_id)
+            await self.unfollow(public_id)  # before the frame: nothing more about it follows
             await self.send_json({"type": kind, **payload})
 
     async def deliver_message(self, public_id: str, message: dict[str, Any]) -> None:

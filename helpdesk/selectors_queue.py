@@ -149,6 +149,11 @@ def queue_item_payload(conversation: Conversation) -> dict[str, Any]:
     return payload
 
 
+def queue_list() -> list[dict[str, Any]]:
+    """The waiting conversations a console lists, head first, as it shows them."""
+    return [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]]
+
+
 def agent_conversations(user_id: int) -> QuerySet[Conversation]:
     """What is on an agent's desk: offers waiting for an answer and conversations served."""
     return (
@@ -189,9 +194,7 @@ def console_snapshot(user_id: int, *, queue: list[dict[str, Any]] | None = None)
         # Desk events after this one are news; a gap means some were missed.
         "desk_seq": profile.desk_seq,
         "agents_may_pick": org.agents_may_pick,
-        "queue": queue
-        if queue is not None
-        else [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]],
+        "queue": queue if queue is not None else queue_list(),
         "offers": [queue_item_payload(c) for c in desk if c.state == CS.OFFERED],
         "conversations": [queue_item_payload(c) for c in desk if c.state != CS.OFFERED],
     }

@@ -42,13 +42,12 @@ from helpdesk.models import (
     Skill,
 )
 from helpdesk.selectors_queue import (
-    QUEUE_LIST_LENGTH,
     SERVING_ROLES,
     agent_loads,
     lines_in_use,
     queue_item_payload,
+    queue_list,
     queue_places,
-    queue_waiting_list,
 )
 from helpdesk.services.conversations import (
     citizen_group,
@@ -357,7 +356,7 @@ def queue_broadcast(*, memo: BroadcastMemo | None = None) -> None:
 
     With a ``memo`` (the engine's), only what changed since the last broadcast.
     """
-    queue = [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]]
+    queue = queue_list()
     if memo is None or memo.queue != queue:
         events.publish(events.AGENTS_GROUP, "queue.changed", {"reason": "changed", "queue": queue})
         if memo is not None:
@@ -691,9 +690,6 @@ def agents_may_pick_set(*, user: Any, allowed: bool) -> OrganisationSettings:
         events.publish(
             events.AGENTS_GROUP,
             "queue.changed",
-            {
-                "reason": "settings",
-                "queue": [queue_item_payload(c) for c in queue_waiting_list()[:QUEUE_LIST_LENGTH]],
-            },
+            {"reason": "settings", "queue": queue_list()},
         )
     return org

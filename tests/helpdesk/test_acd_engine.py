@@ -94,7 +94,7 @@ def _start_chat(server: LiveServer) -> str:
 
 
 def test_distribution_survives_the_death_of_either_web_process(live_servers: Any) -> None:
-    _setting_up_sync()
+    _setting_up()
     first, second = live_servers(2)
     public_id = _start_chat(first)
     _wait_for_offer(public_id)
@@ -103,10 +103,6 @@ def test_distribution_survives_the_death_of_either_web_process(live_servers: Any
     agent_on_duty(username="salim", display_name="Salim")
     public_id = _start_chat(second)
     _wait_for_offer(public_id)
-
-
-def _setting_up_sync() -> None:
-    _setting_up()
 
 
 def _wait_for_offer(public_id: str, seconds: float = 15.0) -> None:

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Schema, UploadedFile
+from ninja import Field, File, Form, NinjaAPI, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -232,22 +232,26 @@ class TokenAnswer(Schema):
 
 
 class NewRequest(Schema):
-    api_key: str = ""
-    jurisdiction_id: str = ""
-    service_code: str = ""
-    lat: str = ""
-    long: str = ""
-    address_string: str = ""
-    address_id: str = ""
-    email: str = ""
-    device_id: str = ""
-    account_id: str = ""
+    """POST Service Request's fields (form-encoded or multipart), named as in the spec."""
+
+    api_key: str = Field("", description="the key issued with manage.py open311_key (required)")
+    jurisdiction_id: str = Field("", description="accepted and ignored: one jurisdiction")
+    service_code: str = Field("", description="a service_code from GET Service List (required)")
+    lat: str = Field("", description="WGS84 latitude; lat/long or address_string is required")
+    long: str = Field("", description="WGS84 longitude")
+    address_string: str = Field("", description="address or landmark, as typed")
+    address_id: str = Field("", description="accepted and ignored")
+    email: str = Field("", description="the citizen's e-mail address")
+    device_id: str = Field("", description="kept with the request")
+    account_id: str = Field("", description="kept with the request and answered back")
     first_name: str = ""
     last_name: str = ""
-    phone: str = ""
-    description: str = ""
-    media_url: str = ""
-    locale: str = ""
+    phone: str = Field(
+        "", description="the citizen's mobile number (required: the reference is sent by SMS)"
+    )
+    description: str = Field("", description="what is wrong (required)")
+    media_url: str = Field("", description="an http(s) link to a photo; kept, never fetched")
+    locale: str = Field("", description="ar or en: the language of the answer and of the SMS")
 
 
 ERRORS: dict[int, Any] = {400: list[Open311Error], 403: list[Open311Error], 404: list[Open311Error]}

@@ -56,7 +56,8 @@ def _request(key: str, **overrides: Any) -> dict[str, Any]:
 
 
 def _file(key: str, fmt: str = "json", **overrides: Any) -> Any:
-    return Client().post(f"{V2}/requests.{fmt}", _request(key, **overrides))
+    # Apps send no CSRF token: the endpoint must not ask for one.
+    return Client(enforce_csrf_checks=True).post(f"{V2}/requests.{fmt}", _request(key, **overrides))
 
 
 def _xml(body: bytes) -> ET.Element:
@@ -72,9 +73,13 @@ def _errors_xml(body: bytes) -> list[tuple[str, str]]:
 def test_it_files_a_request_whose_id_is_the_ticket_reference_everywhere(
     org: Org, key: str, django_capture_on_commit_callbacks: Any
 ) -> None:
+    app = Client(enforce_csrf_checks=True)
+    [endpoint] = app.get("/open311/discovery.json").json()["endpoints"]
+    services = app.get(f"{endpoint['url'].removeprefix('http://testserver')}/services.json").json()
+    assert "pothole" in {s["service_code"] for s in services}
     photo = SimpleUploadedFile("hole.png", png_bytes(), "image/png")
     with django_capture_on_commit_callbacks(execute=True):
-        response = Client().post(f"{V2}/requests.json", {**_request(key), "media": photo})
+        response = app.post(f"{V2}/requests.json", {**_request(key), "media": photo})
     assert response.status_code == 200, response.content
     [answer] = response.json()
     ticket = Ticket.objects.get()

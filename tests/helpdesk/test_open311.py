@@ -312,3 +312,9 @@ def test_it_works_with_an_open311_client_library(org: Org, key: str, live_server
         listed = client.get_service_requests(service_code="pothole", status="open")
         listed = [listed] if isinstance(listed, dict) else listed
         assert [r["service_request_id"] for r in listed] == [reference], fmt
+
+
+def test_it_explains_errors_in_arabic_by_default(org: Org) -> None:
+    response = Client().post(f"{V2}/requests.json", _request(""))
+    assert response.status_code == 403
+    assert response.json() == [{"code": 403, "description": "لم يُرسل المفتاح api_key."}]

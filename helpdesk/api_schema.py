@@ -31,6 +31,16 @@ def openapi_document() -> dict[str, Any]:
             "for apps (/open311/). Open311 answers in XML too: replace .json with .xml."
         ),
     }
+    for item in open311["paths"].values():
+        for operation in item.values():
+            for answer in operation.get("responses", {}).values():
+                if "application/json" in answer.get("content", {}):
+                    answer["content"]["text/xml"] = {
+                        "schema": {
+                            "type": "string",
+                            "description": "the same data as XML (the path ends in .xml)",
+                        }
+                    }
     document["paths"].update(open311["paths"])
     components = document.setdefault("components", {})
     for kind, entries in open311.get("components", {}).items():

@@ -118,6 +118,7 @@ def open311_request_submit(
             Attachment.objects.create(
                 ticket=ticket,
                 external_url=media_url,
+                original_name=media_url[:255],
                 content_type="",
                 size=0,
                 sha256="",

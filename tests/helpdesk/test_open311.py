@@ -20,7 +20,7 @@ from helpdesk.services.open311 import open311_key_issue, open311_key_revoke
 from helpdesk.services.tickets import ticket_transition
 from helpdesk.views_public import PORTAL_PER_ADDRESS
 from tests.factories import Org, actor, make_staff, make_ticket
-from tests.tickets.helpers import png_bytes
+from tests.tickets.helpers import client_for, png_bytes
 
 pytestmark = [pytest.mark.django_db]
 
@@ -114,6 +114,8 @@ def test_it_keeps_a_media_url_as_a_link_with_a_typed_address(org: Org, key: str)
     ticket = Ticket.objects.get()
     assert (ticket.address, ticket.latitude) == ("Al Khuwair", None)
     assert Attachment.objects.get(ticket=ticket).external_url == "https://app.example/p/1.jpg"
+    page = client_for(make_staff(Role.DISPATCHER)).get(f"/tickets/{ticket.pk}/")
+    assert 'href="https://app.example/p/1.jpg"' in page.content.decode()
     [read] = Client().get(f"{V2}/requests/{ticket.reference}.json?api_key={key}").json()
     assert read["media_url"] == "https://app.example/p/1.jpg"
 

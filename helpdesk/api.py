@@ -526,7 +526,7 @@ _ALLOWED = {
 }
 for _path, _methods in _ALLOWED.items():
     api.api_operation(
-        sorted({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} - _methods),
+        sorted({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"} - _methods),
         _path,
         auth=None,
         include_in_schema=False,

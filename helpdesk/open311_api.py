@@ -1,10 +1,10 @@
-"""Open311 GeoReport v2 (``docs/open311.md``): discovery, services, requests, tokens.
+"""Open311 GeoReport v2 (`docs/open311.md`): discovery, services, requests, tokens.
 
-Every path ends in ``.json`` or ``.xml``, the answer's format, as the specification
-says. Errors are its list of ``{"code", "description"}`` with the same HTTP status.
-Texts are in Arabic or English, chosen by a ``locale`` parameter or Accept-Language.
-The handlers are thin: they parse, call ``helpdesk.services.open311`` or
-``helpdesk.selectors_open311``, and render.
+Every path ends in `.json` or `.xml`, the answer's format, as the specification
+says. Errors are its list of `{"code", "description"}` with the same HTTP status.
+Texts are in Arabic or English, chosen by a `locale` parameter or Accept-Language.
+The handlers are thin: they parse, call `helpdesk.services.open311` or
+`helpdesk.selectors_open311`, and render.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _xml_fill(parent: ElementTree.Element, value: Any) -> None:
 
 
 def render(data: Any, fmt: str, *, root: str, status: int = 200) -> HttpResponse:
-    """``data`` as JSON, or as XML under ``root`` (lists become one element per item)."""
+    """`data` as JSON, or as XML under `root` (lists become one element per item)."""
     if fmt == "xml":
         element = ElementTree.Element(root)
         _xml_fill(element, data)
@@ -134,7 +134,7 @@ def _language(request: HttpRequest, locale: str) -> str:
 
 
 def localized(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run ``view`` in the language the client asked for."""
+    """Run `view` in the language the client asked for."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -366,9 +366,9 @@ def request_create(
     data: Form[NewRequest],
     media: UploadedFile | None = File(None),  # noqa: B008 - how ninja declares an upload
 ) -> HttpResponse:
-    """File a report (form-encoded, or multipart with a photo in ``media``).
+    """File a report (form-encoded, or multipart with a photo in `media`).
 
-    The answer's ``service_request_id`` is the ticket's reference; the citizen gets
+    The answer's `service_request_id` is the ticket's reference; the citizen gets
     it by SMS too.
     """
     key = _key(data.api_key or request.GET.get("api_key", ""))
@@ -451,7 +451,7 @@ def requests_list(
 ) -> HttpResponse:
     """Requests filed through Open311, by reference(s) or by service, dates and status.
 
-    With the ``api_key`` that filed a request its description, address, location
+    With the `api_key` that filed a request its description, address, location
     and media come too.
     """
     viewer = _viewer(api_key)

@@ -174,6 +174,7 @@ def test_it_answers_other_methods_in_the_apis_error_shape(org: Org) -> None:
         ("post", f"/api/v1/tickets/{ticket.pk}/"),
         ("get", f"/api/v1/tickets/{ticket.pk}/transitions/"),
         ("get", "/api/v1/status/"),
+        ("options", "/api/v1/tickets/"),
     ):
         response = getattr(staff, method)(url)
         assert response.status_code == 405, (method, url)

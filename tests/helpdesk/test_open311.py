@@ -92,6 +92,9 @@ def test_it_files_a_request_whose_id_is_the_ticket_reference_everywhere(
     assert sms.recipient == "+96891234567"
     assert ticket.reference in sms.body
 
+    dispatch = client_for(make_staff(Role.DISPATCHER)).get("/dispatch/")
+    assert ticket.reference in dispatch.content.decode()
+
     status_page = Client().post("/status/", {"reference": ticket.reference, "digits": "4567"})
     assert status_page.status_code == 200
     assert ticket.reference in status_page.content.decode()

@@ -24,6 +24,7 @@ from helpdesk.models import (
     Directorate,
     Holiday,
     Message,
+    Open311ApiKey,
     OrganisationSettings,
     Partner,
     PartnerApiToken,
@@ -34,6 +35,7 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
 )
+from helpdesk.services.open311 import open311_key_revoke
 
 admin.site.site_header = _("Nidaa administration")
 admin.site.site_title = _("Nidaa")
@@ -207,6 +209,24 @@ class PartnerApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(Open311ApiKey)
+class Open311ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are issued with ``manage.py open311_key`` (shown once); here they are revoked."""
+
+    list_display = ["prefix", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for key in queryset:
+            open311_key_revoke(key=key)
 
 
 @admin.register(CannedReply)

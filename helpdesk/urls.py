@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from helpdesk import report_views, views, views_console
+from helpdesk import api_schema, open311_api, report_views, views, views_console
 
 urlpatterns = [
     path("", views.site_home, name="site_home"),
@@ -29,4 +29,7 @@ urlpatterns = [
     path("", include("helpdesk.urls_tickets")),
     path("admin/", admin.site.urls),
     path("social/", include("social.urls")),
+    path("open311/", open311_api.api.urls),
+    path("api/schema/", api_schema.api_schema, name="api_schema"),
+    path("api/docs/", api_schema.api_docs, name="api_docs"),
 ]

@@ -26,14 +26,6 @@ urlpatterns = [
     path("dispatch/", views_tickets.dispatcher, name="dispatcher"),
     path("section/", views_tickets.section_workspace, name="section_workspace"),
     path("partner/", views_tickets.partner_workspace, name="partner_workspace"),
-    # REST API v1
-    path("api/v1/tickets/", api.tickets, name="api_tickets"),
-    path("api/v1/tickets/<int:ticket_id>/", api.ticket, name="api_ticket"),
-    path(
-        "api/v1/tickets/<int:ticket_id>/transitions/",
-        api.ticket_transitions,
-        name="api_ticket_transitions",
-    ),
-    path("api/v1/tickets/<int:ticket_id>/notes/", api.ticket_notes, name="api_ticket_notes"),
-    path("api/v1/status/", api.public_status, name="api_public_status"),
+    # REST API v1 (django-ninja; described at /api/schema/)
+    path("api/v1/", api.api.urls),
 ]

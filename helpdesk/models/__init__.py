@@ -1,6 +1,6 @@
 """The core domain of Nidaa: organisation, people and work."""
 
-from helpdesk.models.access import PartnerApiToken
+from helpdesk.models.access import Open311ApiKey, Open311Request, PartnerApiToken
 from helpdesk.models.classifier import (
     ClassifierExample,
     ClassifierExampleSource,
@@ -68,6 +68,8 @@ __all__ = [
     "NotificationLanguage",
     "NotificationStatus",
     "NotificationTemplate",
+    "Open311ApiKey",
+    "Open311Request",
     "OrganisationSettings",
     "Partner",
     "PartnerApiToken",

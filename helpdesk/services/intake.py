@@ -92,6 +92,7 @@ def portal_report_submit(
     photo: Photo | None = None,
     language: str = "ar",
     channel: str = Channel.PORTAL,
+    email_address: str = "",
 ) -> Ticket:
     """A citizen's report from the public form or the app: registered at once.
 
@@ -109,7 +110,9 @@ def portal_report_submit(
             code="missing_location",
         )
     with transaction.atomic():
-        contact = contact_for_phone(phone=phone, name=name, language=language)
+        contact = contact_for_phone(
+            phone=phone, name=name, language=language, email_address=email_address
+        )
         ticket = ticket_create(
             actor=SYSTEM,
             contact=contact,

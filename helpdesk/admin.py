@@ -67,7 +67,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ar", "name_en", "sms_number", "email", "api_enabled"]
+    list_display = [
+        "code",
+        "name_ar",
+        "name_en",
+        "sms_number",
+        "email",
+        "api_enabled",
+        "callback_url",
+    ]
 
 
 class SLATargetInline(admin.TabularInline):

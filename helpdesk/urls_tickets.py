@@ -26,6 +26,7 @@ urlpatterns = [
     path("dispatch/", views_tickets.dispatcher, name="dispatcher"),
     path("section/", views_tickets.section_workspace, name="section_workspace"),
     path("partner/", views_tickets.partner_workspace, name="partner_workspace"),
+    path("partner/callback/", views_tickets.partner_callback, name="partner_callback"),
     # REST API v1
     path("api/v1/tickets/", api.tickets, name="api_tickets"),
     path("api/v1/tickets/<int:ticket_id>/", api.ticket, name="api_ticket"),

@@ -187,7 +187,7 @@ def _record(
     is_public: bool = False,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor.user,
@@ -198,6 +198,8 @@ def _record(
         is_public=is_public,
         data=data or {},
     )
+    notifications.partner_callback_queue(event)
+    return event
 
 
 def _publish_change(ticket: Ticket) -> None:

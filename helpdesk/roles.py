@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     Role.ADMINISTRATOR: ("supervise",),
     Role.PARTNER: ("work_partner_ticket",),
+    Role.TOURISM_OFFICIAL: (),
 }
 
 

@@ -211,7 +211,7 @@ def ticket_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@staff_view(EVERY_ROLE)
+@staff_view((*EVERY_ROLE, R.TOURISM_OFFICIAL))
 def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpResponse:
     ticket = _ticket_or_404(actor, ticket_id)
     actions = transitions_for(ticket, actor)
@@ -224,7 +224,7 @@ def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpRes
             "simple_actions": [a for a in actions if a.action not in ACTIONS_WITH_FORMS],
             "can": {a.action for a in actions},
             "can_classify": actor.role in CLASSIFIER_ROLES,
-            "can_note": actor.role != R.ADMINISTRATOR,
+            "can_note": actor.role not in (R.ADMINISTRATOR, R.TOURISM_OFFICIAL),
             "categories": Category.objects.filter(is_active=True),
             "sections": Section.objects.filter(is_active=True).select_related("directorate"),
             "partners": Partner.objects.filter(is_active=True),

@@ -452,6 +452,8 @@ def ticket_note_add(
 ) -> TicketEvent:
     """An internal note, or a public reply the citizen sees on the status page."""
     note = note.strip()
+    if actor.role == Role.TOURISM_OFFICIAL:
+        raise TransitionNotAllowed(_("Your role reads tickets; it does not write on them."))
     if not note:
         raise InvalidInput(_("The note is empty."), code="empty")
     ensure_in_scope(ticket, actor)

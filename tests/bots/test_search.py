@@ -77,4 +77,4 @@ def test_it_does_not_answer_with_an_unpublished_article(articles: None) -> None:
 
 def test_it_loads_the_seed_once_however_often_it_runs(articles: None) -> None:
     knowledge_seed_load()
-    assert KnowledgeArticle.objects.count() == 14
+    assert KnowledgeArticle.objects.count() == 17

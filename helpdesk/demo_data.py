@@ -1541,6 +1541,8 @@ def tourism_desk_load() -> None:
             "sla_policy": SLAPolicy.objects.get(code="partner"),
             "skill": Skill.objects.get(code="tourism"),
             "default_priority": "normal",
+            "keywords_ar": "شكوى على فندق\nشكوى على مطعم\nشركة سياحية\nمرشد سياحي سيء",
+            "keywords_en": "hotel complaint\nrestaurant complaint\ntour operator\nrude tour guide",
         },
     )
     places = {

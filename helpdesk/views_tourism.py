@@ -7,6 +7,8 @@ The workspace is read only and shows the desk's own contacts alone.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -101,30 +103,42 @@ def tourism_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+_T = TypeVar("_T")
+
+
+def _submit(
+    request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any], str], _T]
+) -> tuple[int, _T | None]:
+    """A public form's POST: validate, skip bots (honeypot), save; the status to answer with."""
+    if request.method != "POST":
+        return 200, None
+    if not form.is_valid() or form.cleaned_data["website"]:
+        return 400, None
+    try:
+        return 200, save(form.cleaned_data, client_address(request))
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return (429 if exc.code == "rate_limited" else 400), None
+
+
 @require_http_methods(["GET", "POST"])
 def tourism_rate(request: HttpRequest, code: str) -> HttpResponse:
     establishment = get_object_or_404(Establishment, code=code, is_active=True)
     form = RatingForm(request.POST or None)
-    status, rating = 200, None
-    if request.method == "POST":
-        if not form.is_valid() or form.cleaned_data["website"]:
-            status = 400
-        else:
-            data = form.cleaned_data
-            try:
-                rating = establishment_rate(
-                    establishment=establishment,
-                    score=data["score"],
-                    comment=data["comment"],
-                    visitor_name=data["visitor_name"],
-                    language=_language(),
-                    follow_up=data["follow_up"],
-                    phone=data["phone"],
-                    client_address=client_address(request),
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = 429 if exc.code == "rate_limited" else 400
+    status, rating = _submit(
+        request,
+        form,
+        lambda data, address: establishment_rate(
+            establishment=establishment,
+            score=data["score"],
+            comment=data["comment"],
+            visitor_name=data["visitor_name"],
+            language=_language(),
+            follow_up=data["follow_up"],
+            phone=data["phone"],
+            client_address=address,
+        ),
+    )
     return render(
         request,
         "tourism/rate.html",
@@ -136,26 +150,20 @@ def tourism_rate(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tourism_suggest(request: HttpRequest) -> HttpResponse:
     form = SuggestionForm(request.POST or None)
-    status, suggestion = 200, None
-    if request.method == "POST":
-        if not form.is_valid() or form.cleaned_data["website"]:
-            status = 400
-        else:
-            data = form.cleaned_data
-            try:
-                suggestion = suggestion_submit(
-                    topic=data["topic"],
-                    text=data["text"],
-                    establishment=data["establishment"],
-                    visitor_name=data["visitor_name"],
-                    language=_language(),
-                    client_address=client_address(request),
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = 429 if exc.code == "rate_limited" else 400
-            else:
-                form = SuggestionForm()
+    status, suggestion = _submit(
+        request,
+        form,
+        lambda data, address: suggestion_submit(
+            topic=data["topic"],
+            text=data["text"],
+            establishment=data["establishment"],
+            visitor_name=data["visitor_name"],
+            language=_language(),
+            client_address=address,
+        ),
+    )
+    if suggestion is not None:
+        form = SuggestionForm()
     return render(
         request,
         "tourism/suggest.html",

@@ -12,16 +12,13 @@ import pytest
 from django.test import Client
 
 from helpdesk.models import (
-    Category,
-    Establishment,
     EstablishmentRating,
     Role,
     Suggestion,
     Ticket,
     TicketStatus,
 )
-from helpdesk.services.tourism import ESTABLISHMENT_COMPLAINT_CATEGORY
-from tests.factories import Org, make_staff, make_ticket, make_waiting
+from tests.factories import Org, make_staff, make_ticket, make_tourism_desk, make_waiting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -36,22 +33,7 @@ def _fresh_limits(settings: Any) -> None:
 
 @pytest.fixture
 def desk(org: Org) -> dict[str, Any]:
-    complaint = Category.objects.create(
-        code=ESTABLISHMENT_COMPLAINT_CATEGORY,
-        name_ar="شكوى على منشأة سياحية",
-        name_en="Complaint about a tourism establishment",
-        default_section=org.potholes,
-        sla_policy=org.sla,
-        skill=org.tourism,
-    )
-    hotel = Establishment.objects.create(
-        code="qurum-shore-hotel",
-        kind="hotel",
-        name_ar="فندق شاطئ القرم",
-        name_en="Qurum Shore Hotel",
-        area_ar="القرم",
-        area_en="Qurum",
-    )
+    complaint, hotel = make_tourism_desk(org)
     return {
         "complaint": complaint,
         "hotel": hotel,

@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from helpdesk.models import Category, Establishment, EstablishmentRating, Role
-from helpdesk.services.tourism import ESTABLISHMENT_COMPLAINT_CATEGORY
+from helpdesk.models import EstablishmentRating, Role
 from tests.conftest import CHROMIUM
-from tests.factories import Org, make_staff, make_ticket
+from tests.factories import Org, make_staff, make_ticket, make_tourism_desk
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,22 +26,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 @pytest.fixture
 def desk(org: Org) -> dict[str, Any]:
-    complaint = Category.objects.create(
-        code=ESTABLISHMENT_COMPLAINT_CATEGORY,
-        name_ar="شكوى على منشأة سياحية",
-        name_en="Complaint about a tourism establishment",
-        default_section=org.potholes,
-        sla_policy=org.sla,
-        skill=org.tourism,
-    )
-    Establishment.objects.create(
-        code="qurum-shore-hotel",
-        kind="hotel",
-        name_ar="فندق شاطئ القرم",
-        name_en="Qurum Shore Hotel",
-        area_ar="القرم",
-        area_en="Qurum",
-    )
+    complaint, _hotel = make_tourism_desk(org)
     make_staff(Role.TOURISM_OFFICIAL, username="huda", password="pw-for-tests")
     return {
         "complaint": complaint,

@@ -367,7 +367,8 @@ class EstablishmentRatingAdmin(admin.ModelAdmin):
 class SuggestionAdmin(admin.ModelAdmin):
     """Suggestions are classified by topic; an administrator may correct the topic here."""
 
-    list_display = ["topic", "text", "establishment", "language", "created_at"]
+    list_display = ["text", "topic", "establishment", "language", "created_at"]
+    list_display_links = ["text"]
     list_filter = ["topic", "language"]
     list_editable = ["topic"]
     search_fields = ["text"]

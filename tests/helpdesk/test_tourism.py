@@ -210,3 +210,14 @@ def test_an_establishments_record_shows_ratings_and_complaints_per_month(
     months = page.context["months"]
     assert [(m.ratings, m.average, m.complaints) for m in months] == [(2, 3.5, 1)]
     assert "Cold room" in body
+
+
+@pytest.mark.parametrize("model", ["establishment", "establishmentrating", "suggestion"])
+def test_an_administrator_manages_the_desk_in_the_admin(
+    desk: dict[str, Any], model: str
+) -> None:
+    admin = make_staff(Role.ADMINISTRATOR)
+    EstablishmentRating.objects.create(establishment=desk["hotel"], score=3)
+    Suggestion.objects.create(topic="other", text="More benches")
+    response = _as(admin).get(f"/admin/helpdesk/{model}/")
+    assert response.status_code == 200

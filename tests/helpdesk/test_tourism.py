@@ -213,9 +213,7 @@ def test_an_establishments_record_shows_ratings_and_complaints_per_month(
 
 
 @pytest.mark.parametrize("model", ["establishment", "establishmentrating", "suggestion"])
-def test_an_administrator_manages_the_desk_in_the_admin(
-    desk: dict[str, Any], model: str
-) -> None:
+def test_an_administrator_manages_the_desk_in_the_admin(desk: dict[str, Any], model: str) -> None:
     admin = make_staff(Role.ADMINISTRATOR)
     EstablishmentRating.objects.create(establishment=desk["hotel"], score=3)
     Suggestion.objects.create(topic="other", text="More benches")

@@ -144,6 +144,28 @@ def test_it_delivers_a_signed_callback_and_retries_after_the_partner_fails(
     assert accepted["note"] == "Main pipe"
 
 
+def test_a_callback_signed_with_another_secret_is_refused_and_not_retried(
+    org: Org,
+    people: dict[str, Any],
+    steady_partner: FakePartner,
+    run_worker: Callable[[], None],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    partner_callback_configure(
+        partner=org.haya,
+        actor=actor(people["haya"]),
+        url=steady_partner.url,
+        secret="an-old-secret-the-partner-rotated-away",
+    )
+    ticket = _forward(org, people, django_capture_on_commit_callbacks)
+    run_worker()
+    callback = Notification.objects.get(ticket=ticket, channel="partner_callback")
+    assert callback.status == NotificationStatus.FAILED
+    assert "401" in callback.last_error
+    assert [e["why"] for e in steady_partner.entries()] == ["bad signature"]
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+
+
 def test_the_receiver_refuses_a_forged_or_replayed_request(fake_partner: FakePartner) -> None:
     body = b'{"type": "ticket.closed"}'
     now = str(int(time.time()))

@@ -782,3 +782,96 @@ ARTICLES: list[ArticleData] = [
         ],
     },
 ]
+
+# ---------------------------------------------------------------------------
+# The tourism desk (the Ministry of Tourism's contact line run by the center).
+# Visitors write English more often than residents: every article is complete
+# in English, not a summary of the Arabic.
+# ---------------------------------------------------------------------------
+
+TOURISM_ARTICLES: list[ArticleData] = [
+    {
+        "slug": "tourism-rate-an-establishment",
+        "title_ar": "تقييم منشأة سياحية أو تقديم شكوى عليها",
+        "title_en": "Rating a hotel, tour operator, restaurant or site, or complaining about it",
+        "body_ar": (
+            "يمكنك تقييم أي فندق أو شركة سياحية أو مطعم أو موقع سياحي من 1 إلى 5 "
+            "وكتابة تعليقك من صفحة خط السياحة في الموقع (السياحة ← قيّم مكاناً زرته).\n"
+            "إذا كانت لديك شكوى تريد متابعتها، اختر «هذه شكوى» واكتب رقم هاتفك: "
+            "تسجل الشكوى ويصلك رقمها برسالة نصية، ويتابعها مركز اتصال السياحة مع الجهة المعنية.\n"
+            "تطلع وزارة السياحة على التقييمات والشكاوى لكل منشأة على مدى الأشهر."
+        ),
+        "body_en": (
+            "You can rate any hotel, tour operator, restaurant or tourist site from 1 to 5 "
+            "and leave a comment on the tourism contact page of the website (Tourism → "
+            "Rate a place you visited).\n"
+            "If you have a complaint you want followed up, tick “This is a complaint” and "
+            "give your mobile number: the complaint is registered, its number is sent to "
+            "you by SMS, and the tourism contact center follows it up with the "
+            "establishment.\n"
+            "The Ministry of Tourism reviews every establishment's ratings and complaints "
+            "month by month."
+        ),
+        "keywords_ar": ["تقييم فندق", "تقييم مطعم", "شكوى فندق", "منشأة سياحية", "تقييم"],
+        "keywords_en": [
+            "rate hotel",
+            "review",
+            "rating",
+            "complain about hotel",
+            "tour operator",
+            "restaurant",
+        ],
+    },
+    {
+        "slug": "tourism-suggestion",
+        "title_ar": "تقديم اقتراح لوزارة السياحة",
+        "title_en": "Sending a suggestion to the Ministry of Tourism",
+        "body_ar": (
+            "نرحب باقتراحاتك لتحسين زيارة السياح: المواقع، الإرشادات واللوحات، "
+            "المواصلات، الفعاليات، والخدمات في المواقع.\n"
+            "اكتب اقتراحك من صفحة خط السياحة (أرسل اقتراحاً) واختر موضوعه. "
+            "تصنف الاقتراحات حسب الموضوع وتصل إلى مسؤولي الوزارة بمعزل عن الشكاوى."
+        ),
+        "body_en": (
+            "Your ideas to make visits better are welcome: sites, signs and guides, "
+            "transport, events, and services at the sites.\n"
+            "Write your suggestion on the tourism contact page (Send a suggestion) and "
+            "choose its topic. Suggestions are classified by topic and reach the "
+            "Ministry's officials separately from complaints."
+        ),
+        "keywords_ar": ["اقتراح", "مقترح", "فكرة", "اقتراح سياحي"],
+        "keywords_en": ["suggestion", "suggest", "idea", "improve", "proposal"],
+    },
+    {
+        "slug": "tourism-visiting-forts",
+        "title_ar": "زيارة القلاع والحصون والمواقع الأثرية",
+        "title_en": "Visiting forts, castles and heritage sites",
+        "body_ar": (
+            "تفتح معظم القلاع والحصون يومياً من الساعة 8:30 صباحاً إلى 4:30 مساءً، "
+            "ويوم الجمعة من 8:00 إلى 11:00 صباحاً (قد تختلف المواعيد في المناسبات).\n"
+            "رسوم الدخول تقريبية: 500 بيسة للمقيمين والمواطنين و2 ر.ع للزوار، "
+            "والدخول مجاني للأطفال دون 12 سنة.\n"
+            "يرجى ارتداء لباس محتشم وعدم لمس المقتنيات. للاستفسار عن موقع بعينه "
+            "اكتب «موظف» للتحدث مع مركز اتصال السياحة."
+        ),
+        "body_en": (
+            "Most forts and castles open daily from 8:30 am to 4:30 pm, and on Fridays "
+            "from 8:00 to 11:00 am (hours may change on public holidays).\n"
+            "Entry fees are about 500 baisa for citizens and residents and OMR 2 for "
+            "visitors; children under 12 enter free.\n"
+            "Please dress modestly and do not touch the exhibits. For a particular site, "
+            "write “agent” to talk to the tourism contact center."
+        ),
+        "keywords_ar": ["قلعة", "حصن", "موقع أثري", "مواعيد القلعة", "رسوم الدخول"],
+        "keywords_en": [
+            "fort",
+            "castle",
+            "heritage site",
+            "opening hours",
+            "entry fee",
+            "ticket price",
+        ],
+    },
+]
+
+ARTICLES += TOURISM_ARTICLES

@@ -27,6 +27,7 @@ from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.media import image_store
 from helpdesk.models import (
     Attachment,
+    Category,
     Channel,
     Conversation,
     ConversationState,
@@ -136,6 +137,13 @@ def chat_start(
     )
 
 
+def _desk_category(desk: str) -> Category | None:
+    """A desk's messages left out of hours stay on that desk: its first active category."""
+    if not desk:
+        return None
+    return Category.objects.filter(skill__code=desk, is_active=True).order_by("pk").first()
+
+
 def chat_leave_message(
     *,
     name: str,
@@ -157,7 +165,7 @@ def chat_leave_message(
         ).first()
         if earlier is not None:
             return earlier
-        category = OrganisationSettings.load().fallback_category
+        category = _desk_category(desk) or OrganisationSettings.load().fallback_category
         if category is None:
             raise InvalidInput(
                 _("Messages cannot be left right now. Please call 1111."), code="no_fallback"

@@ -22,6 +22,8 @@ from helpdesk.models import (
     ContactIdentity,
     Conversation,
     Directorate,
+    Establishment,
+    EstablishmentRating,
     Holiday,
     Message,
     Open311ApiKey,
@@ -32,6 +34,7 @@ from helpdesk.models import (
     Skill,
     SLAPolicy,
     SLATarget,
+    Suggestion,
     Ticket,
     TicketEvent,
 )
@@ -69,7 +72,15 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ar", "name_en", "sms_number", "email", "api_enabled"]
+    list_display = [
+        "code",
+        "name_ar",
+        "name_en",
+        "sms_number",
+        "email",
+        "api_enabled",
+        "callback_url",
+    ]
 
 
 class SLATargetInline(admin.TabularInline):
@@ -356,3 +367,28 @@ class ClassifierModelAdmin(admin.ModelAdmin):
 
 # The notification outbox, its templates and inbound SMS (registered on import).
 from helpdesk.notify import admin as _notify_admin  # noqa: E402, F401
+
+
+@admin.register(Establishment)
+class EstablishmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ar", "name_en", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name_ar", "name_en"]
+
+
+@admin.register(EstablishmentRating)
+class EstablishmentRatingAdmin(admin.ModelAdmin):
+    list_display = ["establishment", "score", "created_at", "ticket"]
+    list_filter = ["score", "establishment__kind"]
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """Suggestions are classified by topic; an administrator may correct the topic here."""
+
+    list_display = ["text", "topic", "establishment", "language", "created_at"]
+    list_display_links = ["text"]
+    list_filter = ["topic", "language"]
+    list_editable = ["topic"]
+    search_fields = ["text"]

@@ -1408,3 +1408,164 @@ HOLIDAYS_2026: list[HolidayData] = [
     {"date": "2027-11-18", "name_ar": "العيد الوطني", "name_en": "National Day"},
     {"date": "2027-11-19", "name_ar": "إجازة العيد الوطني", "name_en": "National Day holiday"},
 ]
+
+
+# ---------------------------------------------------------------------------
+# The tourism desk (issue 18): the Ministry of Tourism's contact line. Kept in
+# this one function so that other demo additions merge beside it untouched.
+# The desk itself is the skill "tourism" and the category "tourism" above.
+# ---------------------------------------------------------------------------
+
+TOURISM_ESTABLISHMENTS: list[dict[str, str]] = [
+    {
+        "code": "qurum-shore-hotel",
+        "kind": "hotel",
+        "name_ar": "فندق شاطئ القرم",
+        "name_en": "Qurum Shore Hotel",
+        "area_ar": "القرم",
+        "area_en": "Qurum",
+    },
+    {
+        "code": "khuwair-hotel-apartments",
+        "kind": "hotel",
+        "name_ar": "شقق الخوير الفندقية",
+        "name_en": "Al Khuwair Hotel Apartments",
+        "area_ar": "الخوير",
+        "area_en": "Al Khuwair",
+    },
+    {
+        "code": "muttrah-corniche-tours",
+        "kind": "tour_operator",
+        "name_ar": "جولات كورنيش مطرح",
+        "name_en": "Muttrah Corniche Tours",
+        "area_ar": "مطرح",
+        "area_en": "Muttrah",
+    },
+    {
+        "code": "blue-sea-restaurant",
+        "kind": "restaurant",
+        "name_ar": "مطعم البحر الأزرق",
+        "name_en": "Blue Sea Restaurant",
+        "area_ar": "شاطئ العذيبة",
+        "area_en": "Azaiba Beach",
+    },
+    {
+        "code": "nakhal-fort",
+        "kind": "site",
+        "name_ar": "قلعة نخل",
+        "name_en": "Nakhal Fort",
+        "area_ar": "نخل",
+        "area_en": "Nakhal",
+    },
+]
+
+# (establishment, days ago, score, comment, language)
+TOURISM_RATINGS: list[tuple[str, int, int, str, str]] = [
+    ("qurum-shore-hotel", 75, 5, "Friendly staff and a clean beach.", "en"),
+    ("qurum-shore-hotel", 40, 4, "غرفة نظيفة لكن الإفطار متأخر.", "ar"),
+    ("qurum-shore-hotel", 6, 2, "Air conditioning broken for two nights.", "en"),
+    ("khuwair-hotel-apartments", 50, 3, "Good location, noisy at night.", "en"),
+    ("muttrah-corniche-tours", 62, 5, "Our guide spoke excellent English.", "en"),
+    ("muttrah-corniche-tours", 12, 4, "جولة ممتعة في السوق.", "ar"),
+    ("blue-sea-restaurant", 30, 1, "Charged twice on my card.", "en"),
+    ("nakhal-fort", 20, 5, "Beautiful fort, please add more shade in the car park.", "en"),
+    ("nakhal-fort", 3, 4, "مكان رائع، نحتاج لوحات إرشادية أكثر.", "ar"),
+]
+
+# (topic, establishment or "", text, language)
+TOURISM_SUGGESTIONS: list[tuple[str, str, str, str]] = [
+    ("information", "nakhal-fort", "Signs in English on the road to the fort, please.", "en"),
+    ("transport", "", "A shuttle bus between Muttrah and Qurum for visitors.", "en"),
+    ("events", "", "إقامة مهرجان للمأكولات العمانية في الشتاء.", "ar"),
+    ("services", "nakhal-fort", "More shaded parking and drinking water at the gate.", "en"),
+]
+
+TOURISM_CANNED_REPLIES: list[dict[str, str]] = [
+    {
+        "code": "tourism-greeting",
+        "title_ar": "ترحيب (السياحة)",
+        "title_en": "Greeting (tourism)",
+        "text_ar": "مرحبًا {name}، معك مركز اتصال السياحة. كيف أستطيع مساعدتك في زيارتك؟",
+        "text_en": (
+            "Hello {name}, this is the Ministry of Tourism contact line. "
+            "How can I help with your visit?"
+        ),
+    },
+    {
+        "code": "tourism-rate",
+        "title_ar": "رابط التقييم (السياحة)",
+        "title_en": "Rating link (tourism)",
+        "text_ar": "يمكنك تقييم المكان وكتابة ملاحظتك من صفحة خط السياحة: /tourism/",
+        "text_en": "You can rate the place and leave your comment on the tourism page: /tourism/",
+    },
+    {
+        "code": "tourism-complaint-registered",
+        "title_ar": "شكوى مسجلة (السياحة)",
+        "title_en": "Complaint registered (tourism)",
+        "text_ar": "سجلنا شكواك على المنشأة برقم {reference} وسنتابعها معها ونبلغك بالنتيجة.",
+        "text_en": (
+            "Your complaint about the establishment is registered as {reference}. "
+            "We will follow it up with them and tell you the outcome."
+        ),
+    },
+]
+
+
+def tourism_desk_load() -> None:
+    """The tourism desk's demo: complaint category, establishments, ratings, suggestions, replies.
+
+    Idempotent: rows are matched by code; ratings and suggestions are added
+    only when there are none yet.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from helpdesk.models import (
+        CannedReply,
+        Category,
+        Establishment,
+        EstablishmentRating,
+        Section,
+        Skill,
+        SLAPolicy,
+        Suggestion,
+    )
+
+    Category.objects.update_or_create(
+        code="tourism_establishment",
+        defaults={
+            "name_ar": "شكوى على منشأة سياحية",
+            "name_en": "Complaint about a tourism establishment",
+            "default_section": Section.objects.get(code="cs_tourism_center"),
+            "sla_policy": SLAPolicy.objects.get(code="partner"),
+            "skill": Skill.objects.get(code="tourism"),
+            "default_priority": "normal",
+            "keywords_ar": "شكوى على فندق\nشكوى على مطعم\nشركة سياحية\nمرشد سياحي سيء",
+            "keywords_en": "hotel complaint\nrestaurant complaint\ntour operator\nrude tour guide",
+        },
+    )
+    places = {
+        row["code"]: Establishment.objects.update_or_create(
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        )[0]
+        for row in TOURISM_ESTABLISHMENTS
+    }
+    for reply in TOURISM_CANNED_REPLIES:
+        CannedReply.objects.update_or_create(
+            code=reply["code"], defaults={k: v for k, v in reply.items() if k != "code"}
+        )
+    now = timezone.now()
+    if not EstablishmentRating.objects.exists():
+        for code, days_ago, score, comment, language in TOURISM_RATINGS:
+            rating = EstablishmentRating.objects.create(
+                establishment=places[code], score=score, comment=comment, language=language
+            )
+            EstablishmentRating.objects.filter(pk=rating.pk).update(
+                created_at=now - datetime.timedelta(days=days_ago)
+            )
+    if not Suggestion.objects.exists():
+        for topic, code, text, language in TOURISM_SUGGESTIONS:
+            Suggestion.objects.create(
+                topic=topic, establishment=places.get(code), text=text, language=language
+            )

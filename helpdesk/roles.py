@@ -27,8 +27,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervise",
         "serve_conversations",
     ),
-    Role.ADMINISTRATOR: ("supervise",),
+    Role.ADMINISTRATOR: (
+        "supervise",
+        # The tourism desk's establishments, and the topic of suggestions, kept in the admin.
+        "view_establishment",
+        "add_establishment",
+        "change_establishment",
+        "view_establishmentrating",
+        "view_suggestion",
+        "change_suggestion",
+    ),
     Role.PARTNER: ("work_partner_ticket",),
+    Role.TOURISM_OFFICIAL: (),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from helpdesk.models import Role, SLAAlert, SLAAlertKind, Ticket, TicketStatus
+from helpdesk.models import TOURISM_DESK, Role, SLAAlert, SLAAlertKind, Ticket, TicketStatus
 from helpdesk.phones import to_ascii_digits
 from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
@@ -25,6 +25,8 @@ def ticket_list_visible_to(actor: Actor) -> QuerySet[Ticket]:
         return tickets.filter(partner_id=actor.user.profile.partner_id).exclude(
             partner__isnull=True
         )
+    if actor.role == Role.TOURISM_OFFICIAL:
+        return tickets.filter(category__skill__code=TOURISM_DESK)
     return tickets.none()
 
 

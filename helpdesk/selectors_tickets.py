@@ -25,6 +25,7 @@ from helpdesk.models import (
     TicketEvent,
     TicketStatus,
 )
+from helpdesk.models.notifications import PARTNER_CALLBACK
 from helpdesk.phones import to_ascii_digits
 from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
@@ -246,7 +247,12 @@ def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
             at=notification.created_at,
             kind="notification",
             title=f"{notification.get_channel_display()} → {notification.recipient}",
-            text=notification.body,
+            # A partner callback's body is JSON for a machine: its event type says it all.
+            text=(
+                notification.subject
+                if notification.channel == PARTNER_CALLBACK
+                else notification.body
+            ),
             data={
                 "event": notification.get_template_key_display(),
                 "status": notification.get_status_display(),

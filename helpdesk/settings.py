@@ -271,6 +271,12 @@ NIDAA_NOTIFY_RETRY_BASE_SECONDS = env_int("NIDAA_NOTIFY_RETRY_BASE_SECONDS", 30,
 NIDAA_NOTIFY_RETRY_MAX_SECONDS = env_int("NIDAA_NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
 # A worker holds a message this long while sending; after that the sweep re-queues it.
 NIDAA_NOTIFY_LEASE_SECONDS = env_int("NIDAA_NOTIFY_LEASE_SECONDS", 120, minimum=1)
+# Partner callbacks (docs/partners.md): seconds to wait for the partner's answer, and
+# whether plain http:// callback URLs are accepted (development and tests only).
+NIDAA_PARTNER_CALLBACK_TIMEOUT = env_int(
+    "NIDAA_PARTNER_CALLBACK_TIMEOUT", 10, minimum=1, maximum=60
+)
+NIDAA_PARTNER_CALLBACK_ALLOW_HTTP = env_bool("NIDAA_PARTNER_CALLBACK_ALLOW_HTTP", False)
 # Business minutes after "resolved" before the dispatcher is reminded to call the citizen.
 NIDAA_CALLBACK_DUE_MINUTES = env_int("NIDAA_CALLBACK_DUE_MINUTES", 60, minimum=1)
 # Each web process runs the distributor's engine (helpdesk/acd.py); one leads per database.

@@ -23,6 +23,7 @@ ROLE_LANDING: dict[str, str] = {
     Role.SUPERVISOR: "supervisor",
     Role.ADMINISTRATOR: "admin:index",
     Role.PARTNER: "partner_workspace",
+    Role.TOURISM_OFFICIAL: "tourism_workspace",
 }
 
 

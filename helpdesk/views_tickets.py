@@ -32,6 +32,7 @@ from helpdesk.models import Category, Conversation, Partner, Role, Section, Tick
 from helpdesk.roles import Actor, role_of
 from helpdesk.services import ticket_work
 from helpdesk.services.intake import Photo, phone_ticket_log
+from helpdesk.services.partners import partner_callback_configure
 from helpdesk.services.tickets import (
     ticket_dispatch,
     ticket_forward_to_partner,
@@ -210,7 +211,7 @@ def ticket_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-@staff_view(EVERY_ROLE)
+@staff_view((*EVERY_ROLE, R.TOURISM_OFFICIAL))
 def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpResponse:
     ticket = _ticket_or_404(actor, ticket_id)
     actions = transitions_for(ticket, actor)
@@ -223,7 +224,7 @@ def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpRes
             "simple_actions": [a for a in actions if a.action not in ACTIONS_WITH_FORMS],
             "can": {a.action for a in actions},
             "can_classify": actor.role in CLASSIFIER_ROLES,
-            "can_note": actor.role != R.ADMINISTRATOR,
+            "can_note": actor.role not in (R.ADMINISTRATOR, R.TOURISM_OFFICIAL),
             "categories": Category.objects.filter(is_active=True),
             "sections": Section.objects.filter(is_active=True).select_related("directorate"),
             "partners": Partner.objects.filter(is_active=True),
@@ -384,13 +385,39 @@ def section_workspace(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @staff_view((R.PARTNER,))
 def partner_workspace(request: HttpRequest, actor: Actor) -> HttpResponse:
+    partner = actor.user.profile.partner
     return render(
         request,
         "tickets/partner.html",
         {
             "worklist": selectors_tickets.partner_worklist(actor)[:100],
             "done": selectors_tickets.recently_done(actor),
-            "partner": actor.user.profile.partner,
+            "partner": partner,
+            "callback_url": partner.callback_url,
+            "callback_set": bool(partner.callback_url and partner.callback_secret),
+            "new_secret": request.session.pop("partner_new_secret", ""),
             "here": reverse("partner_workspace"),
         },
     )
+
+
+@require_POST
+@staff_view((R.PARTNER,))
+def partner_callback(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The agency registers where its system hears about its tickets (docs/partners.md)."""
+    try:
+        made = partner_callback_configure(
+            partner=actor.user.profile.partner,
+            actor=actor,
+            url=request.POST.get("callback_url", ""),
+            secret=request.POST.get("callback_secret", ""),
+            new_secret=request.POST.get("new_secret") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        # Shown once, on the page this redirects to; never stored anywhere readable later.
+        if made:
+            request.session["partner_new_secret"] = made
+        messages.success(request, _("Callback settings saved."))
+    return redirect("partner_workspace")

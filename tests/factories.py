@@ -158,3 +158,27 @@ def make_waiting(**kwargs: Any) -> Any:
     kwargs.setdefault("state", "queued")
     kwargs.setdefault("queued_at", timezone.now())
     return Conversation.objects.create(**kwargs)
+
+
+def make_tourism_desk(org: Org) -> tuple[Category, Any]:
+    """The tourism desk's complaint category and one hotel to rate."""
+    from helpdesk.models import Establishment
+    from helpdesk.services.tourism import ESTABLISHMENT_COMPLAINT_CATEGORY
+
+    complaint = Category.objects.create(
+        code=ESTABLISHMENT_COMPLAINT_CATEGORY,
+        name_ar="شكوى على منشأة سياحية",
+        name_en="Complaint about a tourism establishment",
+        default_section=org.potholes,
+        sla_policy=org.sla,
+        skill=org.tourism,
+    )
+    hotel = Establishment.objects.create(
+        code="qurum-shore-hotel",
+        kind="hotel",
+        name_ar="فندق شاطئ القرم",
+        name_en="Qurum Shore Hotel",
+        area_ar="القرم",
+        area_en="Qurum",
+    )
+    return complaint, hotel

@@ -28,6 +28,14 @@ from helpdesk.models.organisation import (
     SLAPolicy,
 )
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
+from helpdesk.models.tourism import (
+    TOURISM_DESK,
+    Establishment,
+    EstablishmentKind,
+    EstablishmentRating,
+    Suggestion,
+    SuggestionTopic,
+)
 from helpdesk.models.work import (
     Attachment,
     CannedReply,
@@ -46,6 +54,7 @@ from helpdesk.models.work import (
 )
 
 __all__ = [
+    "TOURISM_DESK",
     "AgentProfile",
     "Attachment",
     "CannedReply",
@@ -60,6 +69,9 @@ __all__ = [
     "ConversationState",
     "Directorate",
     "Disposition",
+    "Establishment",
+    "EstablishmentKind",
+    "EstablishmentRating",
     "Holiday",
     "InboundSms",
     "Message",
@@ -83,6 +95,8 @@ __all__ = [
     "Section",
     "SenderKind",
     "Skill",
+    "Suggestion",
+    "SuggestionTopic",
     "Ticket",
     "TicketCounter",
     "TicketEvent",

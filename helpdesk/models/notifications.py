@@ -30,9 +30,17 @@ class NotificationEvent(models.TextChoices):
 
 # An outbox row that is no template's: a staff or assistant message in the citizen's channel.
 REPLY = "reply"
+# A signed JSON callback to a partner agency's system (helpdesk.partner_callbacks): both a
+# kind of row and the channel it leaves on.
+PARTNER_CALLBACK = "partner_callback"
 OUTBOX_KINDS = [
     *NotificationEvent.choices,
     (REPLY, _("Reply in the conversation (to the citizen)")),
+    (PARTNER_CALLBACK, _("Ticket change (to the partner's system)")),
+]
+OUTBOX_CHANNELS = [
+    *NotifyChannel.choices,
+    (PARTNER_CALLBACK, _("The partner's system (signed callback)")),
 ]
 
 
@@ -81,7 +89,7 @@ class Notification(models.Model):
         Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
     template_key = models.CharField(_("event"), max_length=40, choices=OUTBOX_KINDS, db_index=True)
-    channel = models.CharField(_("channel"), max_length=20, choices=NotifyChannel.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=OUTBOX_CHANNELS)
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=5, choices=NotificationLanguage.choices)
     subject = models.CharField(_("subject"), max_length=300, blank=True)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +84,16 @@ class Section(BilingualName):
         ordering = ["directorate__name_en", "name_en"]
 
 
+def validate_callback_url(value: str) -> None:
+    """A partner's callback must be https:// (plain http only where settings allow it)."""
+    scheme = urlsplit(value).scheme.lower()
+    allowed = ("https", "http") if settings.NIDAA_PARTNER_CALLBACK_ALLOW_HTTP else ("https",)
+    if scheme not in allowed:
+        raise ValidationError(
+            _("The callback URL must start with https://."), code="insecure_callback"
+        )
+
+
 class Partner(BilingualName):
     """An outside agency the center forwards remarks to (Omantel, Haya Water …)."""
 
@@ -89,6 +103,18 @@ class Partner(BilingualName):
     follow_up_ar = models.TextField(_("how the citizen follows up (Arabic)"), blank=True)
     follow_up_en = models.TextField(_("how the citizen follows up (English)"), blank=True)
     api_enabled = models.BooleanField(_("API access enabled"), default=False)
+    # The partner's own system: every change of its tickets is POSTed here, signed
+    # with the secret (helpdesk.partner_callbacks, docs/partners.md). Empty: no callbacks.
+    callback_url = models.URLField(
+        _("callback URL"), max_length=500, blank=True, validators=[validate_callback_url]
+    )
+    # Kept in clear: Nidaa signs with it (HMAC), so it cannot be a one-way hash.
+    callback_secret = models.CharField(
+        _("callback signing secret"),
+        max_length=128,
+        blank=True,
+        validators=[MinLengthValidator(32)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

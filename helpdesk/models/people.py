@@ -84,6 +84,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRATOR = "administrator", _("Administrator")
     PARTNER = "partner", _("Partner agency")
+    # Reads the tourism desk's contacts and reports, nothing else (helpdesk.models.tourism).
+    TOURISM_OFFICIAL = "tourism_official", _("Ministry of Tourism official (read only)")
 
 
 class Presence(models.TextChoices):

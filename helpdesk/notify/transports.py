@@ -28,8 +28,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from helpdesk import adapters
+from helpdesk import adapters, partner_callbacks
 from helpdesk.models import Message, Notification, SenderKind
+from helpdesk.models.notifications import PARTNER_CALLBACK
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.segments import UCS2, sms_size
 
@@ -309,6 +310,60 @@ def _part_sent(notification: Notification, platform_id: str) -> None:
     Notification.objects.filter(pk=notification.pk).update(parts_sent=notification.parts_sent)
 
 
+# ---- a partner agency's system -------------------------------------------------------------
+
+
+class PartnerCallbackTransport:
+    """A signed JSON POST to the callback URL a partner agency registered.
+
+    The body was fixed when the change committed; the URL and the secret are
+    read now, so a partner that moves its endpoint or rotates its secret gets
+    the pending deliveries at the new place, signed with the new secret.
+    """
+
+    def __init__(self, timeout: int | None = None) -> None:
+        self.timeout = timeout or settings.NIDAA_PARTNER_CALLBACK_TIMEOUT
+
+    def notify(self, notification: Notification) -> str:
+        partner = notification.partner
+        if partner is None or not partner.callback_url or not partner.callback_secret:
+            raise TransportError("The partner has no callback URL and secret.", permanent=True)
+        body = notification.body.encode()
+        timestamp = str(int(timezone.now().timestamp()))
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "Nidaa-Callbacks/1",
+            partner_callbacks.TIMESTAMP_HEADER: timestamp,
+            partner_callbacks.SIGNATURE_HEADER: partner_callbacks.signature(
+                partner.callback_secret, timestamp, body
+            ),
+            partner_callbacks.EVENT_HEADER: notification.subject,
+            partner_callbacks.DELIVERY_HEADER: notification.idempotency_key,
+        }
+        try:
+            response = requests.post(
+                partner.callback_url,
+                data=body,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise TransportError("The partner's system timed out.") from None
+        except requests.RequestException as exc:
+            raise TransportError(f"The partner's system is unreachable: {exc}") from None
+        status = response.status_code
+        answer = response.text[:300]
+        if 200 <= status < 300:
+            return f"http-{status}"
+        if status >= 500 or status in (408, 425, 429):
+            raise TransportError(f"The partner's system answered {status}: {answer}")
+        # A redirect is not followed (the signature names no host) and a 4xx will not change.
+        raise TransportError(
+            f"The partner's system refused the callback ({status}): {answer}", permanent=True
+        )
+
+
 def transport_for(channel: str) -> Transport:
     if channel == NotifyChannel.SMS:
         return sms_transport()
@@ -318,4 +373,6 @@ def transport_for(channel: str) -> Transport:
         return EmailFaxTransport()
     if channel == NotifyChannel.CONVERSATION:
         return ConversationTransport()
+    if channel == PARTNER_CALLBACK:
+        return PartnerCallbackTransport()
     raise TransportError(f"Unknown channel {channel!r}.", permanent=True)

@@ -34,6 +34,7 @@ from helpdesk.selectors_tickets import category_suggest
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import phone_or_error
 from helpdesk.services.conversations import conversation_receive
+from helpdesk.services.notifications import partner_callback_queue
 from helpdesk.services.tickets import ticket_create
 from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text
 
@@ -269,7 +270,10 @@ def email_message_ingest(raw: bytes) -> EmailIngestResult:
                 register=False,
             )
         else:
-            ticket.events.create(kind=TicketEventKind.INBOUND, note=body, actor_role="citizen")
+            reply = ticket.events.create(
+                kind=TicketEventKind.INBOUND, note=body, actor_role="citizen"
+            )
+            partner_callback_queue(reply)
         refused = []
         for part in message.iter_attachments():
             assert isinstance(part, EmailMessage)

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from helpdesk import adapters, events
+from helpdesk import adapters, events, partner_callbacks
 from helpdesk.models import (
     Contact,
     ConversationState,
@@ -51,10 +51,10 @@ from helpdesk.models import (
     TicketEventKind,
     TicketStatus,
 )
-from helpdesk.models.notifications import REPLY
+from helpdesk.models.notifications import PARTNER_CALLBACK, REPLY
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.defaults import DEFAULTS
-from helpdesk.notify.rendering import render
+from helpdesk.notify.rendering import Rendered, render
 from helpdesk.notify.segments import sms_size
 from helpdesk.notify.tasks import notification_send
 from helpdesk.notify.transports import TransportError, transport_for
@@ -145,15 +145,20 @@ def notification_queue(
     event: TicketEvent | None = None,
     contact: Contact | None = None,
     partner: Partner | None = None,
+    rendered: Rendered | None = None,
 ) -> Notification:
-    """Store one outgoing message (once per source, channel and recipient); send after commit."""
+    """Store one outgoing message (once per source, channel and recipient); send after commit.
+
+    ``rendered``: the words when they come from no template (a partner callback's JSON).
+    """
     key = f"{source}:{route.channel}:{route.recipient}"
     existing = Notification.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    rendered = render(
-        template_key, channel=route.channel, language=language, ticket=ticket, note=note
-    )
+    if rendered is None:
+        rendered = render(
+            template_key, channel=route.channel, language=language, ticket=ticket, note=note
+        )
     size = sms_size(rendered.body) if route.channel == NotifyChannel.SMS else None
     try:
         with transaction.atomic():
@@ -227,6 +232,37 @@ def ticket_event_notify(event: TicketEvent) -> list[Notification]:
                 )
             )
     return sent
+
+
+def partner_callback_queue(event: TicketEvent) -> Notification | None:
+    """Tell the partner's system about a change of a ticket forwarded to it (if it listens).
+
+    Called wherever a ticket event is recorded, inside its transaction: the
+    callback exists if and only if the change committed.
+    """
+    if event.kind not in partner_callbacks.TOLD_KINDS:
+        return None
+    ticket = (
+        Ticket.objects.select_related("contact", "category", "section__directorate", "partner")
+        .filter(pk=event.ticket_id, partner__isnull=False)
+        .first()
+    )
+    partner = ticket.partner if ticket is not None else None
+    if ticket is None or partner is None or not partner.callback_url:
+        return None
+    return notification_queue(
+        ticket=ticket,
+        template_key=PARTNER_CALLBACK,
+        route=Route(PARTNER_CALLBACK, partner.code),
+        language=NotificationLanguage.BILINGUAL,
+        source=f"ticket-event:{event.pk}",
+        event=event,
+        partner=partner,
+        rendered=Rendered(
+            subject=partner_callbacks.event_type(event),
+            body=partner_callbacks.callback_body(event, ticket),
+        ),
+    )
 
 
 def staff_emails(*, roles: Iterable[str] = (), section_id: int | None = None) -> list[str]:
@@ -512,13 +548,14 @@ def sms_inbound_receive(*, gateway_id: str, sender: str, text: str) -> InboundSm
                 ticket=ticket,
             )
             if ticket is not None:
-                TicketEvent.objects.create(
+                told = TicketEvent.objects.create(
                     ticket=ticket,
                     kind=TicketEventKind.INBOUND,
                     actor_role=SYSTEM_ROLE,
                     note=text,
                     data={"channel": "sms", "from": phone, "inbound_sms": inbound.pk},
                 )
+                partner_callback_queue(told)
                 events.publish(
                     events.ticket_group(ticket.pk),
                     "ticket.changed",

@@ -12,6 +12,7 @@ from helpdesk.media import image_store
 from helpdesk.models import Ticket, TicketEvent, TicketEventKind, TicketStatus
 from helpdesk.roles import Actor
 from helpdesk.services.intake import Photo
+from helpdesk.services.notifications import partner_callback_queue
 from helpdesk.services.tickets import ensure_in_scope, ticket_note_add, ticket_transition
 
 MAX_PHOTOS_PER_SIDE = 4
@@ -76,7 +77,7 @@ def ticket_callback_log(
                 raise InvalidInput(
                     _("Only a resolved ticket waits for a call-back."), code="not_resolved"
                 )
-            TicketEvent.objects.create(
+            attempt = TicketEvent.objects.create(
                 ticket=ticket,
                 kind=TicketEventKind.CALLBACK,
                 actor=actor.user,
@@ -84,6 +85,7 @@ def ticket_callback_log(
                 note=note,
                 data={"outcome": outcome},
             )
+            partner_callback_queue(attempt)
         else:
             raise InvalidInput(_("Choose the outcome of the call."), code="invalid_outcome")
     ticket.refresh_from_db()

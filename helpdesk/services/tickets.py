@@ -187,7 +187,7 @@ def _record(
     is_public: bool = False,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor.user,
@@ -198,6 +198,8 @@ def _record(
         is_public=is_public,
         data=data or {},
     )
+    notifications.partner_callback_queue(event)
+    return event
 
 
 def _publish_change(ticket: Ticket) -> None:
@@ -450,6 +452,8 @@ def ticket_note_add(
 ) -> TicketEvent:
     """An internal note, or a public reply the citizen sees on the status page."""
     note = note.strip()
+    if actor.role == Role.TOURISM_OFFICIAL:
+        raise TransitionNotAllowed(_("Your role reads tickets; it does not write on them."))
     if not note:
         raise InvalidInput(_("The note is empty."), code="empty")
     ensure_in_scope(ticket, actor)

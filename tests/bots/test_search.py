@@ -65,6 +65,22 @@ def test_it_understands_simple_english(articles: None, query: str, slug: str) ->
     assert _best(query) == slug
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("What are the opening hours of Nakhal fort?", "tourism-visiting-forts"),
+        ("entry fee for the castle", "tourism-visiting-forts"),
+        ("How can I rate a hotel I stayed in?", "tourism-rate-an-establishment"),
+        ("I have a suggestion to improve tourism", "tourism-suggestion"),
+        ("مواعيد القلعة", "tourism-visiting-forts"),
+    ],
+)
+def test_it_answers_visitors_of_the_tourism_desk_in_english_and_arabic(
+    articles: None, query: str, slug: str
+) -> None:
+    assert _best(query) == slug
+
+
 def test_it_finds_nothing_for_an_unrelated_question(articles: None) -> None:
     assert article_search("what is the weather tomorrow") == []
     assert article_search("كيف حالك") == []
@@ -77,4 +93,4 @@ def test_it_does_not_answer_with_an_unpublished_article(articles: None) -> None:
 
 def test_it_loads_the_seed_once_however_often_it_runs(articles: None) -> None:
     knowledge_seed_load()
-    assert KnowledgeArticle.objects.count() == 14
+    assert KnowledgeArticle.objects.count() == 17

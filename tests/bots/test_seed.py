@@ -13,7 +13,7 @@ def test_it_seeds_the_knowledge_base_and_channels_from_demo_setup() -> None:
     call_command("demo_setup", stdout=io.StringIO())
     BotChannelSettings.objects.filter(channel="x").update(greeting_en="Edited by the admin")
     call_command("demo_setup", stdout=io.StringIO())
-    assert KnowledgeArticle.objects.count() == 14
+    assert KnowledgeArticle.objects.count() == 17
     assert KnowledgeArticle.objects.get(slug="parking-fines").title_ar.startswith("الاستعلام")
     assert set(BotChannelSettings.objects.values_list("channel", flat=True)) == {
         "webchat",

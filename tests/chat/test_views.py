@@ -161,6 +161,21 @@ def test_it_turns_a_message_left_out_of_hours_into_a_new_ticket(closed_center: A
     assert closed.data["reference"] == ticket.reference
 
 
+def test_a_message_left_on_a_desk_stays_in_that_desks_category(closed_center: Any) -> None:
+    from helpdesk.models import Category
+
+    tourism = Category.objects.create(
+        code="tourism",
+        name_ar="سياحة",
+        name_en="Tourism",
+        default_section=closed_center.potholes,
+        sla_policy=closed_center.sla,
+        skill=closed_center.tourism,
+    )
+    response = leave(desk="tourism", text="The fort was closed")
+    assert Ticket.objects.get(reference=response.json()["reference"]).category == tourism
+
+
 def test_it_makes_one_ticket_however_often_the_message_is_sent(closed_center: Any) -> None:
     first, again = leave(), leave()
     assert first.json()["reference"] == again.json()["reference"]

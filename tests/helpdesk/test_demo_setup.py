@@ -39,6 +39,7 @@ def test_it_loads_the_demo_organisation_and_is_idempotent() -> None:
         "supervisor",
         "administrator",
         "partner",
+        "tourism_official",
     }
     assert not TicketEvent.objects.exists()
 

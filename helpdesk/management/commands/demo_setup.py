@@ -80,6 +80,13 @@ DEMO_USERS: list[dict[str, Any]] = [
         "last_name": "Water",
         "partner": "haya_water",
     },
+    # The Ministry of Tourism's official: reads the tourism desk, nothing else.
+    {
+        "username": "tourism",
+        "role": "tourism_official",
+        "first_name": "Huda",
+        "last_name": "Al Siyabi",
+    },
 ]
 
 
@@ -174,6 +181,7 @@ class Command(BaseCommand):
                 date=datetime.date.fromisoformat(h["date"]),
                 defaults={"name_ar": h["name_ar"], "name_en": h["name_en"]},
             )
+        demo_data.tourism_desk_load()
         role_groups_ensure()
         notification_templates_seed()
         for spec in DEMO_USERS:

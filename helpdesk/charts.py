@@ -174,6 +174,9 @@ def bar_chart(
     else:
         largest = max((v or 0 for s in series for v in s.values), default=0.0)
     top_value = _nice_top(largest)
+    if all(isinstance(v, int) for s in series for v in s.values if v is not None):
+        # Counts: whole numbers on every one of the four grid lines.
+        top_value = max(4, math.ceil(top_value / 4) * 4)
     parts = _open(frame, title, _describe(labels, series, language), "bars")
     parts += _axes(frame, labels, top_value, language=language, unit=unit)
     slot_width = (frame.right - frame.left) / max(slots, 1)

@@ -330,7 +330,7 @@ class _Generator:
         """Seconds in the queue: short when quiet, longer at the busy hours."""
         hour = timezone.localtime(at, self.tz).hour
         busy = HOURLY_WEIGHTS[min(max(hour - 7, 0), len(HOURLY_WEIGHTS) - 1)] >= 9
-        return self.rng.expovariate(1 / (28 if busy else 11))
+        return self.rng.expovariate(1 / (16 if busy else 8))
 
     def _rating(self, wait: float) -> int:
         weights = [6, 7, 12, 30, 45] if wait < 30 else [14, 14, 22, 28, 22]
@@ -602,7 +602,7 @@ class _Generator:
             )
         worker = self._section_actor(section)
         done = max(done, cal.add_business_minutes(at, rng.randint(30, 240)))
-        started = min(cal.add_business_minutes(at, rng.randint(10, 240)), done - ONE_SECOND)
+        started = min(cal.add_business_minutes(at, rng.randint(5, 90)), done - ONE_SECOND)
         started = max(started, at + ONE_SECOND)
         steps.append(self._step(started, "start", worker, S.DISPATCHED, S.IN_PROGRESS))
         steps.append(

@@ -11,10 +11,11 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  // Figures in the page's language: Arabic digits and separators on an Arabic page.
+  // Arabic-Indic digits on Arabic pages, as the server writes them (helpdesk/charts.py).
   var lang = document.documentElement.lang || "ar";
-  var nf = new Intl.NumberFormat(lang);
-  var nf2 = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2 });
+  var locale = lang.indexOf("ar") === 0 ? "ar-u-nu-arab" : lang;
+  var nf = new Intl.NumberFormat(locale);
+  var nf2 = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2 });
   function clock(seconds) { return nf.format(Math.floor(seconds / 60)) + ":" + nf2.format(seconds % 60); }
   function post(url, data) {
     var body = new URLSearchParams(data);

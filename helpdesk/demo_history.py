@@ -330,7 +330,7 @@ class _Generator:
         """Seconds in the queue: short when quiet, longer at the busy hours."""
         hour = timezone.localtime(at, self.tz).hour
         busy = HOURLY_WEIGHTS[min(max(hour - 7, 0), len(HOURLY_WEIGHTS) - 1)] >= 9
-        return self.rng.expovariate(1 / (16 if busy else 8))
+        return self.rng.expovariate(1 / (13 if busy else 7))
 
     def _rating(self, wait: float) -> int:
         weights = [6, 7, 12, 30, 45] if wait < 30 else [14, 14, 22, 28, 22]

@@ -271,15 +271,19 @@ class ServiceLevel:
         return _percent(self.abandoned, self.queued)
 
 
+def answered_within(seconds: int) -> Q:
+    """Conversations an agent took within ``seconds`` of their reaching the queue."""
+    return Q(
+        assigned_at__isnull=False,
+        assigned_at__lte=F("queued_at") + datetime.timedelta(seconds=seconds),
+    )
+
+
 def service_level(*, filters: ReportFilter) -> ServiceLevel:
     queued = _conversations(filters).filter(queued_at__isnull=False)
     answered = Q(assigned_at__isnull=False)
     within = {
-        f"within_{seconds}": Count(
-            "pk",
-            filter=answered
-            & Q(assigned_at__lte=F("queued_at") + datetime.timedelta(seconds=seconds)),
-        )
+        f"within_{seconds}": Count("pk", filter=answered_within(seconds))
         for seconds in SERVICE_LEVEL_SECONDS
     }
     figures = queued.aggregate(
@@ -327,13 +331,7 @@ def daily_service_level(*, filters: ReportFilter, seconds: int = 20) -> dict[dat
         .values("day")
         .annotate(
             queued=Count("pk"),
-            within=Count(
-                "pk",
-                filter=Q(
-                    assigned_at__isnull=False,
-                    assigned_at__lte=F("queued_at") + datetime.timedelta(seconds=seconds),
-                ),
-            ),
+            within=Count("pk", filter=answered_within(seconds)),
         )
         .order_by("day")
     )

@@ -47,6 +47,15 @@ def demo_serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[by
         )
 
 
+def wait_until_ready(demo: subprocess.Popen[bytes], log: Path) -> None:
+    """Until the banner says the web server answers (it is printed only then)."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while "Press Ctrl-C to stop." not in log.read_text(errors="replace"):
+        assert demo.poll() is None, log.read_text(errors="replace")[-3000:]
+        assert time.monotonic() < deadline, "the demo did not start"
+        time.sleep(0.2)
+
+
 def children_of(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -95,11 +104,7 @@ def test_it_stops_every_process_on_ctrl_c(transactional_db: None, tmp_path: Path
     log = tmp_path / "demo.log"
     demo = demo_serve(live_environment(tmp_path), port, log)
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while "Press Ctrl-C to stop." not in log.read_text(errors="replace"):
-            assert demo.poll() is None, log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "the demo did not start"
-            time.sleep(0.2)
+        wait_until_ready(demo, log)
         children = children_of(demo.pid)
         assert len(children) == 6, children
         os.killpg(demo.pid, signal.SIGINT)
@@ -118,11 +123,7 @@ def test_it_exits_with_an_error_when_a_process_dies(transactional_db: None, tmp_
     log = tmp_path / "demo.log"
     demo = demo_serve(live_environment(tmp_path), port, log)
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while "Press Ctrl-C to stop." not in log.read_text(errors="replace"):
-            assert demo.poll() is None, log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, "the demo did not start"
-            time.sleep(0.2)
+        wait_until_ready(demo, log)
         web = next(
             pid
             for pid in children_of(demo.pid)

@@ -142,7 +142,7 @@ def _legend(frame: Frame, series: Sequence[Series]) -> list[str]:
     x = float(frame.right if frame.rtl else frame.left)
     y = frame.height - 10
     for index, one in enumerate(series):
-        width = 18 + 7.5 * len(one.name)
+        width = 18 + 8.5 * len(one.name)
         box_x = x - 10 if frame.rtl else x
         text_x = x - 14 if frame.rtl else x + 14
         parts.append(

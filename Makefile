@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make demo PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -18,10 +20,11 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 demo: install
+	@DEBUG=1 $(BIN)/python manage.py demo_serve --port $(PORT) --check
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input -v 0
 	DEBUG=1 $(BIN)/python manage.py demo_setup
 	DEBUG=1 $(BIN)/python manage.py classifier_train
-	DEBUG=1 $(BIN)/python manage.py demo_serve
+	DEBUG=1 $(BIN)/python manage.py demo_serve --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from helpdesk import reports
+from helpdesk import charts, reports
 from helpdesk.models import Category, Channel, Directorate, Role
 from helpdesk.roles import role_of
 
@@ -103,6 +104,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "tables": reports.report_tables(filters=filters),
+            "charts": report_charts(filters=filters, language=get_language() or "ar"),
             "query": request.GET.urlencode(),
         },
     )
@@ -128,6 +130,70 @@ def reports_export(request: HttpRequest, table: str) -> HttpResponse:
     )
     write_csv(response, found.columns, found.rows)
     return response
+
+
+def report_charts(*, filters: reports.ReportFilter, language: str) -> dict[str, SafeString]:
+    """The trend charts drawn beside the tables, by the name of their table."""
+    days = filters.days()
+    labels = [
+        charts.format_number(day.day, language=language)
+        + "/"
+        + charts.format_number(day.month, language=language)
+        for day in days
+    ]
+    counts = reports.conversations_per_channel_per_day(filters=filters)
+    channels = sorted({row.channel for row in counts})
+    grid = {(row.day, row.channel): row.count for row in counts}
+    contacts = [
+        charts.Series(
+            str(reports.channel_label(channel)), [grid.get((day, channel), 0) for day in days]
+        )
+        for channel in channels
+    ]
+    level = reports.daily_service_level(filters=filters)
+    sla = reports.daily_sla_compliance(filters=filters)
+    rated = reports.daily_satisfaction(filters=filters)
+    percent = charts.percent_sign(language)
+    return {
+        "conversations-per-day": charts.bar_chart(
+            title=_("Conversations per day and channel"),
+            labels=labels,
+            series=contacts,
+            language=language,
+            stacked=True,
+        ),
+        "service-level": charts.line_chart(
+            title=_("Answered within 20 seconds, per day"),
+            labels=labels,
+            series=[charts.Series(_("Answered within 20 s"), [level.get(d) for d in days])],
+            language=language,
+            top_value=100,
+            unit=percent,
+            decimals=1,
+        ),
+        "ticket-sla": charts.line_chart(
+            title=_("Tickets within their SLA, per day opened"),
+            labels=labels,
+            series=[
+                charts.Series(_("Resolved in time"), [sla["resolution"].get(d) for d in days]),
+                charts.Series(
+                    _("First response in time"), [sla["first_response"].get(d) for d in days]
+                ),
+            ],
+            language=language,
+            top_value=100,
+            unit=percent,
+            decimals=1,
+        ),
+        "satisfaction": charts.line_chart(
+            title=_("Average rating per day"),
+            labels=labels,
+            series=[charts.Series(_("Average rating (1–5)"), [rated.get(d) for d in days])],
+            language=language,
+            top_value=5,
+            decimals=2,
+        ),
+    }
 
 
 def csv_cell(value: object) -> object:

@@ -216,7 +216,7 @@ def ticket_counts(*, filters: ReportFilter, by: str) -> list[CountRow]:
     if by == "channel":
         rows = tickets.values("channel").annotate(n=Count("pk")).order_by("-n", "channel")
         return [
-            CountRow(key=row["channel"], label=_channel_label(row["channel"]), count=row["n"])
+            CountRow(key=row["channel"], label=channel_label(row["channel"]), count=row["n"])
             for row in rows
         ]
     path = _DIMENSION_PATHS[by]
@@ -240,7 +240,7 @@ def _grouped_counts(tickets: QuerySet[Ticket], path: str) -> list[CountRow]:
     ]
 
 
-def _channel_label(value: str) -> str:
+def channel_label(value: str) -> str:
     return str(Channel(value).label) if value in Channel.values else value
 
 
@@ -271,15 +271,19 @@ class ServiceLevel:
         return _percent(self.abandoned, self.queued)
 
 
+def answered_within(seconds: int) -> Q:
+    """Conversations an agent took within ``seconds`` of their reaching the queue."""
+    return Q(
+        assigned_at__isnull=False,
+        assigned_at__lte=F("queued_at") + datetime.timedelta(seconds=seconds),
+    )
+
+
 def service_level(*, filters: ReportFilter) -> ServiceLevel:
     queued = _conversations(filters).filter(queued_at__isnull=False)
     answered = Q(assigned_at__isnull=False)
     within = {
-        f"within_{seconds}": Count(
-            "pk",
-            filter=answered
-            & Q(assigned_at__lte=F("queued_at") + datetime.timedelta(seconds=seconds)),
-        )
+        f"within_{seconds}": Count("pk", filter=answered_within(seconds))
         for seconds in SERVICE_LEVEL_SECONDS
     }
     figures = queued.aggregate(
@@ -316,6 +320,22 @@ def _percentile_wait(
         .values_list("wait", flat=True)
     )
     return waits[rank - 1]
+
+
+def daily_service_level(*, filters: ReportFilter, seconds: int = 20) -> dict[datetime.date, float]:
+    """Per Muscat day: the share (%) of queued conversations answered within ``seconds``."""
+    rows = (
+        _conversations(filters)
+        .filter(queued_at__isnull=False)
+        .annotate(day=TruncDate("created_at", tzinfo=report_timezone()))
+        .values("day")
+        .annotate(
+            queued=Count("pk"),
+            within=Count("pk", filter=answered_within(seconds)),
+        )
+        .order_by("day")
+    )
+    return {row["day"]: round(100 * row["within"] / row["queued"], 1) for row in rows}
 
 
 # ---- 3. ticket SLA -----------------------------------------------------------------
@@ -384,6 +404,45 @@ def ticket_sla(*, filters: ReportFilter, now: datetime.datetime | None = None) -
     )
 
 
+def daily_sla_compliance(
+    *, filters: ReportFilter, now: datetime.datetime | None = None
+) -> dict[str, dict[datetime.date, float]]:
+    """Per Muscat day a ticket was opened: resolution and first-response targets met (%)."""
+    now = now or timezone.now()
+    tickets = (
+        _tickets(filters)
+        .annotate(
+            finished_at=Coalesce("resolved_at", "closed_at"),
+            day=TruncDate("created_at", tzinfo=report_timezone()),
+        )
+        .values("day")
+    )
+    result: dict[str, dict[datetime.date, float]] = {}
+    for name, done, due in (
+        ("resolution", "finished_at", "resolution_due"),
+        ("first_response", "first_response_at", "first_response_due"),
+    ):
+        is_done = Q(**{f"{done}__isnull": False})
+        rows = (
+            tickets.filter(**{f"{due}__isnull": False})
+            .annotate(
+                met=Count("pk", filter=is_done & Q(**{f"{done}__lte": F(due)})),
+                breached=Count(
+                    "pk",
+                    filter=(is_done & Q(**{f"{done}__gt": F(due)}))
+                    | (~is_done & Q(**{f"{due}__lt": now})),
+                ),
+            )
+            .order_by("day")
+        )
+        result[name] = {
+            row["day"]: round(100 * row["met"] / (row["met"] + row["breached"]), 1)
+            for row in rows
+            if row["met"] + row["breached"]
+        }
+    return result
+
+
 def overdue_by_section(
     *, filters: ReportFilter, now: datetime.datetime | None = None
 ) -> list[CountRow]:
@@ -431,6 +490,19 @@ def satisfaction(*, filters: ReportFilter) -> Satisfaction:
         average=None if average is None else round(float(average), 2),
         distribution={value: figures[f"r{value}"] for value in RATINGS},
     )
+
+
+def daily_satisfaction(*, filters: ReportFilter) -> dict[datetime.date, float]:
+    """Per Muscat day: the average rating (1–5) of the conversations opened that day."""
+    rows = (
+        _conversations(filters)
+        .filter(rating__isnull=False)
+        .annotate(day=TruncDate("created_at", tzinfo=report_timezone()))
+        .values("day")
+        .annotate(average=Avg("rating"))
+        .order_by("day")
+    )
+    return {row["day"]: round(float(row["average"]), 2) for row in rows}
 
 
 def returned_by_section(*, filters: ReportFilter) -> list[CountRow]:
@@ -593,7 +665,7 @@ def _conversations_table(filters: ReportFilter) -> Table:
     return Table(
         name="conversations-per-day",
         title=_("Conversations per day and channel"),
-        columns=(_("Day"), *[_channel_label(c) for c in channels], _("Total")),
+        columns=(_("Day"), *[channel_label(c) for c in channels], _("Total")),
         rows=rows,
         bar_column=len(channels) + 1,
     )

@@ -7,7 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -280,8 +281,75 @@ def serving_agents() -> QuerySet[AgentProfile]:
 
 # ---- the supervisor's wallboard --------------------------------------------------
 
+WALLBOARD_HOURS = 8
+SERVICE_LEVEL_SECONDS = 20
+
+
+def _level(value: float, warning: float, alarm: float) -> str:
+    """``ok``, ``warning`` (amber) or ``alarm`` (red) against the administrator's thresholds."""
+    return "alarm" if value >= alarm else ("warning" if value >= warning else "ok")
+
+
+def _hour_counts(
+    field: str, since: datetime.datetime, tz: datetime.tzinfo
+) -> dict[datetime.datetime, int]:
+    rows = (
+        Conversation.objects.filter(**{f"{field}__gte": since})
+        .annotate(hour=TruncHour(field, tzinfo=tz))
+        .values("hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["hour"]: row["n"] for row in rows}
+
+
+def wallboard_hours(*, now: datetime.datetime, hours: int = WALLBOARD_HOURS) -> dict[str, Any]:
+    """Conversations that arrived and that an agent answered, per hour of the last ``hours``."""
+    tz = timezone.get_current_timezone()
+    current = timezone.localtime(now, tz).replace(minute=0, second=0, microsecond=0)
+    starts = [current - datetime.timedelta(hours=n) for n in range(hours - 1, -1, -1)]
+    arrived = _hour_counts("created_at", starts[0], tz)
+    answered = _hour_counts("assigned_at", starts[0], tz)
+    return {
+        "hours": [start.strftime("%H:00") for start in starts],
+        "arrived": [arrived.get(start, 0) for start in starts],
+        "answered": [answered.get(start, 0) for start in starts],
+    }
+
+
+def wallboard_service_level(*, since: datetime.datetime) -> dict[str, Any]:
+    """Today's conversations that reached the queue, and how many an agent answered in 20 s."""
+    figures = Conversation.objects.filter(created_at__gte=since, queued_at__isnull=False).aggregate(
+        queued=Count("pk"),
+        within=Count(
+            "pk",
+            filter=Q(
+                assigned_at__isnull=False,
+                assigned_at__lte=F("queued_at") + datetime.timedelta(seconds=SERVICE_LEVEL_SECONDS),
+            ),
+        ),
+    )
+    queued, within = figures["queued"], figures["within"]
+    return {
+        "queued": queued,
+        "within": within,
+        "percent": None if not queued else round(100 * within / queued, 1),
+    }
+
+
+def _labelled(conversation: Conversation, payload: dict[str, Any]) -> dict[str, Any]:
+    """A row of the wallboard: channel and state as people read them, in their language."""
+    return {
+        **payload,
+        "channel_label": str(conversation.get_channel_display()),
+        "state_label": str(conversation.get_state_display()),
+    }
+
 
 def wallboard() -> dict[str, Any]:
+    from helpdesk.models import OrganisationSettings
+
+    org = OrganisationSettings.load()
     now = timezone.now()
     waiting = list(queue_waiting_list())
     longest = max(((now - c.queued_at).total_seconds() for c in waiting if c.queued_at), default=0)
@@ -294,14 +362,36 @@ def wallboard() -> dict[str, Any]:
         .select_related("contact", "assignee__profile", "offered_to__profile")
         .order_by("assigned_at", "pk")
     )
+    presence_counts = dict.fromkeys(Presence.values, 0)
+    for agent in agents:
+        presence_counts[agent.presence] = presence_counts.get(agent.presence, 0) + 1
+    level = wallboard_service_level(since=day_start)
     return {
         "waiting": len(waiting),
+        "waiting_level": _level(len(waiting), org.waiting_warning, org.waiting_alarm),
         "longest_wait_seconds": int(longest),
+        "longest_wait_level": _level(
+            longest, org.longest_wait_warning_seconds, org.longest_wait_alarm_seconds
+        ),
+        "thresholds": {
+            "waiting": [org.waiting_warning, org.waiting_alarm],
+            "longest_wait_seconds": [
+                org.longest_wait_warning_seconds,
+                org.longest_wait_alarm_seconds,
+            ],
+            "service_level_target_percent": org.service_level_target_percent,
+        },
+        "service_level": level,
+        "by_presence": [
+            {"presence": value, "label": str(label), "count": presence_counts.get(value, 0)}
+            for value, label in Presence.choices
+        ],
+        "hours": wallboard_hours(now=now),
         "lines_in_use": lines_in_use(),
-        "queue": [queue_item_payload(c) for c in waiting[:50]],
+        "queue": [_labelled(c, queue_item_payload(c)) for c in waiting[:50]],
         "active": [
             {
-                **queue_item_payload(c),
+                **_labelled(c, queue_item_payload(c)),
                 "agent_name": (
                     (c.assignee or c.offered_to).profile.public_name  # type: ignore[union-attr]
                     if (c.assignee or c.offered_to) is not None

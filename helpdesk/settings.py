@@ -285,6 +285,8 @@ NIDAA_ACD_ENGINE = env_bool("NIDAA_ACD_ENGINE", True)
 # pooler in transaction mode; empty: the same server as DATABASE_URL.
 NIDAA_ACD_DATABASE_URL = env_str("NIDAA_ACD_DATABASE_URL", "")
 NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
+# Days of past activity `demo_setup` writes for the demo (`demo_history`); 0: none.
+NIDAA_DEMO_HISTORY_DAYS = env_int("NIDAA_DEMO_HISTORY_DAYS", 30, minimum=0)
 # The category classifier (docs/assistant.md): a suggestion at least this probable (in
 # percent) is pre-selected; below it the citizen or the agent chooses among the top three.
 NIDAA_CLASSIFIER_CONFIDENCE = (

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from helpdesk import selectors_queue
+from helpdesk import charts, selectors_queue
 from helpdesk.errors import DomainError
 from helpdesk.models import (
     Category,
@@ -111,7 +111,43 @@ def supervisor(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("helpdesk.supervise", raise_exception=True)
 def supervisor_wallboard(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(selectors_queue.wallboard())
+    board = selectors_queue.wallboard()
+    language = request.LANGUAGE_CODE
+    target = board["thresholds"]["service_level_target_percent"]
+    level = board["service_level"]
+    board["pictures"] = {
+        "gauge": charts.gauge(
+            title=_("Answered within 20 seconds today"),
+            percent=level["percent"],
+            target=target,
+            language=language,
+            caption=_("target %(target)s")
+            % {
+                "target": charts.format_number(target, language=language)
+                + charts.percent_sign(language)
+            },
+        ),
+        "hours": charts.bar_chart(
+            title=_("Arrivals and answers, last hours"),
+            labels=board["hours"]["hours"],
+            series=[
+                charts.Series(_("Arrived"), board["hours"]["arrived"]),
+                charts.Series(_("Answered by an agent"), board["hours"]["answered"]),
+            ],
+            language=language,
+            width=560,
+            height=240,
+        ),
+    }
+    board["numbers"] = {
+        "waiting": charts.format_number(board["waiting"], language=language),
+        "lines": charts.format_number(board["lines_in_use"], language=language),
+        **{
+            key: charts.format_number(value, language=language)
+            for key, value in board["today"].items()
+        },
+    }
+    return JsonResponse(board)
 
 
 @require_POST

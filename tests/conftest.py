@@ -72,6 +72,13 @@ def _distribute_after_each_commit(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _demo_without_history(settings: object) -> None:
+    # demo_setup writes a month of past work for the demo; tests ask for it by name
+    # (tests/helpdesk/test_demo_history.py) and otherwise start from the organisation alone.
+    settings.NIDAA_DEMO_HISTORY_DAYS = 0  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _test_storage(settings: object, tmp_path: Path) -> None:
     # Uploads go to a fresh folder; static files are found in place (no collectstatic).
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]

@@ -203,6 +203,22 @@ class OrganisationSettings(models.Model):
     presence_grace_seconds = models.PositiveIntegerField(
         _("grace period after a lost agent connection (seconds)"), default=60
     )
+    # The wallboard: the service-level target and when its waiting figures turn amber, then red.
+    service_level_target_percent = models.PositiveSmallIntegerField(
+        _("service level target (% answered within 20 seconds)"), default=80
+    )
+    waiting_warning = models.PositiveIntegerField(
+        _("wallboard: waiting conversations shown amber from"), default=3
+    )
+    waiting_alarm = models.PositiveIntegerField(
+        _("wallboard: waiting conversations shown red from"), default=8
+    )
+    longest_wait_warning_seconds = models.PositiveIntegerField(
+        _("wallboard: longest wait shown amber from (seconds)"), default=60
+    )
+    longest_wait_alarm_seconds = models.PositiveIntegerField(
+        _("wallboard: longest wait shown red from (seconds)"), default=180
+    )
     # Messages left out of hours become tickets in this category; tier 1 reclassifies them.
     fallback_category = models.ForeignKey(
         Category,
@@ -219,6 +235,19 @@ class OrganisationSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Organisation settings"))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.waiting_warning > self.waiting_alarm:
+            errors["waiting_warning"] = _("The amber threshold must not be above the red one.")
+        if self.longest_wait_warning_seconds > self.longest_wait_alarm_seconds:
+            errors["longest_wait_warning_seconds"] = _(
+                "The amber threshold must not be above the red one."
+            )
+        if self.service_level_target_percent > 100:
+            errors["service_level_target_percent"] = _("A percentage is at most 100.")
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def load(cls) -> OrganisationSettings:

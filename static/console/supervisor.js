@@ -11,21 +11,39 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function clock(seconds) { return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0"); }
+  // Arabic-Indic digits on Arabic pages, as the server writes them (helpdesk/charts.py).
+  var lang = document.documentElement.lang || "ar";
+  var locale = lang.indexOf("ar") === 0 ? "ar-u-nu-arab" : lang;
+  var nf = new Intl.NumberFormat(locale);
+  var nf2 = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2 });
+  function clock(seconds) { return nf.format(Math.floor(seconds / 60)) + ":" + nf2.format(seconds % 60); }
   function post(url, data) {
     var body = new URLSearchParams(data);
     return fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
       .then(function (r) { return r.json(); });
   }
   function set(key, value) { document.querySelector("[data-k=" + key + "]").textContent = value; }
+  function level(key, value) { document.querySelector("[data-level-of=" + key + "]").setAttribute("data-level", value); }
   function render(board) {
-    set("waiting", board.waiting); set("longest", clock(board.longest_wait_seconds)); set("lines", board.lines_in_use);
-    set("received", board.today.received); set("served", board.today.served); set("closed", board.today.closed); set("tickets", board.today.tickets);
+    var n = board.numbers;
+    set("waiting", n.waiting); set("longest", clock(board.longest_wait_seconds)); set("lines", n.lines);
+    set("received", n.received); set("served", n.served); set("closed", n.closed); set("tickets", n.tickets);
+    level("waiting", board.waiting_level); level("longest", board.longest_wait_level);
+    // The pictures are SVG drawn and escaped by the server (helpdesk/charts.py).
+    document.querySelectorAll("[data-picture]").forEach(function (box) {
+      box.innerHTML = board.pictures[box.getAttribute("data-picture")];
+    });
+    var states = document.getElementById("by-presence"); states.replaceChildren();
+    board.by_presence.forEach(function (p) {
+      var div = el("div", { "class": "presence-" + p.presence });
+      div.append(el("dt", {}, p.label), el("dd", {}, nf.format(p.count)));
+      states.appendChild(div);
+    });
     agents = board.agents;
     var rows = document.getElementById("agents"); rows.replaceChildren();
     board.agents.forEach(function (a) {
       var tr = el("tr", { "class": "presence-" + a.presence });
-      tr.append(el("td", {}, a.name), el("td", {}, a.presence_label), el("td", {}, a.load + " / " + a.max_concurrent));
+      tr.append(el("td", {}, a.name), el("td", {}, a.presence_label), el("td", {}, nf.format(a.load) + " / " + nf.format(a.max_concurrent)));
       rows.appendChild(tr);
     });
     var convs = document.getElementById("conversations"); convs.replaceChildren();
@@ -42,7 +60,7 @@
         });
       };
       var td = el("td"); td.appendChild(select);
-      tr.append(el("td", {}, (c.contact.name || "—") + " · " + c.channel), el("td", {}, c.state), el("td", {}, c.agent_name || S.nobody), td);
+      tr.append(el("td", {}, (c.contact.name || "—") + " · " + c.channel_label), el("td", {}, c.state_label), el("td", {}, c.agent_name || S.nobody), td);
       convs.appendChild(tr);
     });
   }

@@ -46,3 +46,9 @@ def test_the_language_switch_needs_csrf(db: None) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 403
+
+
+def test_the_demo_home_page_links_the_report_form_and_the_status_page(db: None) -> None:
+    page = Client(headers={"accept-language": "ar"}).get("/").content.decode()
+    assert 'href="/report/"' in page
+    assert 'href="/status/"' in page

@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -206,6 +207,9 @@ class Command(BaseCommand):
         if apps.is_installed("bots"):
             # The assistant's demo articles and channel settings (the core does not import bots).
             call_command("assistant_seed", stdout=self.stdout)
+        if settings.NIDAA_DEMO_HISTORY_DAYS:
+            # A month of past work, so reports, charts and the wallboard have a picture.
+            call_command("demo_history", days=settings.NIDAA_DEMO_HISTORY_DAYS, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation ready: {len(demo_data.DIRECTORATES)} directorates, "

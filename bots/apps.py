@@ -9,6 +9,9 @@ class BotsConfig(AppConfig):
 
     def ready(self) -> None:
         from bots.handler import ASSISTANT
+        from bots.privacy import assistant_erase
         from helpdesk.adapters import register_handler
+        from helpdesk.privacy.erase import register_eraser
 
         register_handler(ASSISTANT)
+        register_eraser(assistant_erase)

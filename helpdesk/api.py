@@ -29,8 +29,10 @@ from helpdesk.errors import (
     TransitionNotAllowed,
 )
 from helpdesk.forms_tickets import TicketFilterForm
-from helpdesk.models import Partner, Role, Section, Ticket
+from helpdesk.models import AccessObject, AccessVia, Partner, Role, Section, Ticket
 from helpdesk.payloads import ticket_staff_payload
+from helpdesk.privacy.access import access_record_request
+from helpdesk.privacy.visibility import event_visible, ticket_fields_for
 from helpdesk.public_status import not_found_message, public_status_check
 from helpdesk.roles import Actor, role_of
 from helpdesk.services.api_tokens import partner_token_authenticate
@@ -145,7 +147,8 @@ def _ticket(actor: Actor, ticket_id: int) -> Ticket:
 
 
 def _detail(ticket: Ticket, actor: Actor) -> dict[str, Any]:
-    payload = ticket_staff_payload(ticket)
+    fields = ticket_fields_for(actor.role)
+    payload = ticket_staff_payload(ticket, fields)
     payload["actions"] = [t.action for t in transitions_for(ticket, actor)]
     payload["events"] = [
         {
@@ -158,6 +161,7 @@ def _detail(ticket: Ticket, actor: Actor) -> dict[str, Any]:
             "actor_role": event.actor_role,
         }
         for event in ticket.events.all()
+        if event_visible(event, fields)
     ]
     return payload
 
@@ -177,20 +181,32 @@ def tickets(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValueError:
         raise InvalidInput(_("page_size must be a number."), code="invalid_filter") from None
     paginator = Paginator(selectors_tickets.ticket_search(actor, form.filters()), size)
+    fields = ticket_fields_for(actor.role)
     page = paginator.get_page(request.GET.get("page"))
     return JsonResponse(
         {
             "count": paginator.count,
             "page": page.number,
             "pages": paginator.num_pages,
-            "results": [ticket_staff_payload(t) for t in page.object_list],
+            "results": [ticket_staff_payload(t, fields) for t in page.object_list],
         }
     )
 
 
 @api_view({"GET"})
 def ticket(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpResponse:
-    return JsonResponse(_detail(_ticket(actor, ticket_id), actor))
+    found = _ticket(actor, ticket_id)
+    access_record_request(
+        request,
+        object_type=AccessObject.TICKET,
+        object_id=found.pk,
+        via=AccessVia.API,
+        contact_id=found.contact_id,
+        ticket_id=found.pk,
+        role=actor.role,
+        user=actor.user,
+    )
+    return JsonResponse(_detail(found, actor))
 
 
 @api_view({"POST"})
@@ -230,11 +246,13 @@ def ticket_notes(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpResp
             status=201,
         )
     notes = found.events.filter(kind__in=("note", "reply")).order_by("created_at", "pk")
+    fields = ticket_fields_for(actor.role)
     return JsonResponse(
         {
             "results": [
                 {"at": n.created_at.isoformat(), "note": n.note, "public": n.is_public}
                 for n in notes
+                if event_visible(n, fields)
             ]
         }
     )

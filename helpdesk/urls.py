@@ -24,6 +24,7 @@ urlpatterns = [
     path("supervisor/wallboard.json", views_console.supervisor_wallboard, name="wallboard"),
     path("supervisor/reassign/", views_console.supervisor_reassign, name="supervisor_reassign"),
     path("supervisor/pick/", views_console.supervisor_pick, name="supervisor_pick"),
+    path("supervisor/", include("helpdesk.privacy.urls")),
     path("files/<str:token>", views.attachment, name="attachment"),
     path("notify/", include("helpdesk.notify.urls")),
     path("", include("helpdesk.urls_tickets")),

@@ -28,6 +28,14 @@ from helpdesk.models.organisation import (
     SLAPolicy,
 )
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
+from helpdesk.models.privacy import (
+    AccessLog,
+    AccessObject,
+    AccessVia,
+    DataClass,
+    PrivacyErasure,
+    RetentionPeriod,
+)
 from helpdesk.models.work import (
     Attachment,
     CannedReply,
@@ -46,6 +54,9 @@ from helpdesk.models.work import (
 )
 
 __all__ = [
+    "AccessLog",
+    "AccessObject",
+    "AccessVia",
     "AgentProfile",
     "Attachment",
     "CannedReply",
@@ -58,6 +69,7 @@ __all__ = [
     "ContactIdentity",
     "Conversation",
     "ConversationState",
+    "DataClass",
     "Directorate",
     "Disposition",
     "Holiday",
@@ -73,6 +85,8 @@ __all__ = [
     "PartnerApiToken",
     "Presence",
     "Priority",
+    "PrivacyErasure",
+    "RetentionPeriod",
     "Role",
     "SLAAlert",
     "SLAAlertKind",

@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('via', models.CharField(choices=[('page', 'Web page'), ('api', 'REST API'), ('socket', 'Agent console socket'), ('export', 'Export'), ('admin', 'Administration'), ('command', 'Management command')], max_length=10, verbose_name='through')),
                 ('purpose', models.CharField(max_length=100, verbose_name='why (route or action)')),
                 ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
             ],
             options={
                 'verbose_name': 'access log entry',

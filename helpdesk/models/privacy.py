@@ -31,6 +31,7 @@ class AccessLog(models.Model):
     """
 
     at = models.DateTimeField(_("when"), db_index=True)
+    # No database constraint: a batch is never refused because a user was removed meanwhile.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -38,6 +39,7 @@ class AccessLog(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("staff member"),
+        db_constraint=False,
     )
     username = models.CharField(_("user name"), max_length=150)
     role = models.CharField(_("role"), max_length=20)

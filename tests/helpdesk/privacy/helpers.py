@@ -32,6 +32,7 @@ ADDRESS = "Behind the Qurum bakery"
 X_ID = "x-99887766"
 X_HANDLE = "zuhair_on_x"
 INTERNAL_NOTE = "Agent note: caller sounded worried"
+SYSTEM_EVENT_TEXT = "queue event marker QEV"
 
 
 @dataclass
@@ -89,6 +90,13 @@ def make_citizen(org: Org) -> Citizen:
         text=INTERNAL_NOTE,
         user=agent,
         is_internal=True,
+    )
+    message_append(
+        conversation_id=conversation.pk,
+        sender_kind="system",
+        channel="webchat",
+        text=SYSTEM_EVENT_TEXT,
+        event="assigned",
     )
     photo = image_store(png_bytes(), filename="manhole.png", purpose="evidence", message=said)
     ticket = make_ticket(

@@ -32,6 +32,7 @@ from helpdesk import adapters
 from helpdesk.models import Message, Notification, SenderKind
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.segments import UCS2, sms_size
+from helpdesk.privacy.logging import personal
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class ConsoleSmsTransport:
             notification.recipient,
             size.parts,
             size.encoding,
-            notification.body,
+            personal(notification.body),
         )
         return f"console-{notification.pk}"
 

@@ -37,6 +37,8 @@ class Migration(migrations.Migration):
                 ('data_class', models.CharField(choices=[('chat_texts', 'Chat and message texts of closed conversations'), ('attachments', 'Attachments (photos and files)'), ('notification_texts', 'Texts of SMS, e-mail and fax sent'), ('access_log', 'Access log'), ('drafts', "Unregistered drafts (assistant's unfinished reports)"), ('orphan_uploads', 'Uploads never attached to a message or ticket')], max_length=30, unique=True, verbose_name='data')),
                 ('days', models.PositiveIntegerField(verbose_name='kept for (days)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='applied')),
+                ('last_applied_at', models.DateTimeField(blank=True, null=True, verbose_name='last applied')),
+                ('last_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='removed last time')),
             ],
             options={
                 'verbose_name': 'retention period',

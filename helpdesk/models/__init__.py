@@ -29,6 +29,7 @@ from helpdesk.models.organisation import (
 )
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
 from helpdesk.models.privacy import (
+    DEFAULT_RETENTION_DAYS,
     AccessLog,
     AccessObject,
     AccessVia,
@@ -54,6 +55,7 @@ from helpdesk.models.work import (
 )
 
 __all__ = [
+    "DEFAULT_RETENTION_DAYS",
     "AccessLog",
     "AccessObject",
     "AccessVia",

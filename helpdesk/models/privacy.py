@@ -113,6 +113,8 @@ class RetentionPeriod(models.Model):
     data_class = models.CharField(_("data"), max_length=30, choices=DataClass.choices, unique=True)
     days = models.PositiveIntegerField(_("kept for (days)"))
     is_active = models.BooleanField(_("applied"), default=True)
+    last_applied_at = models.DateTimeField(_("last applied"), null=True, blank=True)
+    last_count = models.PositiveIntegerField(_("removed last time"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("retention period")

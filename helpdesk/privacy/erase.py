@@ -127,7 +127,7 @@ def _erase_attachments(scope: ErasureScope) -> tuple[int, list[str]]:
     return count, files
 
 
-def _delete_files(names: list[str]) -> None:
+def delete_files(names: list[str]) -> None:
     storage = Attachment._meta.get_field("file").storage
     for name in names:
         storage.delete(name)
@@ -221,7 +221,7 @@ def contact_erase(
             reason=reason,
             counts=counts,
         )
-        transaction.on_commit(lambda: _delete_files(files))
+        transaction.on_commit(lambda: delete_files(files))
     return erasure
 
 

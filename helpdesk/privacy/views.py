@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.errors import DomainError
-from helpdesk.models import AccessObject, AccessVia, Contact, PrivacyErasure
+from helpdesk.models import AccessObject, AccessVia, Contact, DataClass, PrivacyErasure
 from helpdesk.privacy.access import access_record_request
 from helpdesk.privacy.erase import contact_erase, erasure_scope
 from helpdesk.privacy.export import contact_export
+from helpdesk.privacy.retention import retention_periods
 from helpdesk.privacy.selectors import AuditFilters, access_log_list, contact_search
 from helpdesk.report_views import supervisor_required, write_csv
 from helpdesk.roles import actor_for
@@ -60,6 +62,20 @@ class EraseForm(forms.Form):
         if value != self.contact.pk:
             raise forms.ValidationError(_("That is not this citizen's contact id."))
         return int(value)
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The public privacy notice; ``?lang=ar|en`` picks the language (the widget links it)."""
+    language = request.GET.get("lang", "")
+    periods = [
+        (DataClass(data_class).label, days) for data_class, days in retention_periods().items()
+    ]
+    context = {"periods": periods}
+    if language in ("ar", "en"):
+        with translation.override(language):
+            return render(request, "privacy/notice.html", context)
+    return render(request, "privacy/notice.html", context)
 
 
 @require_GET

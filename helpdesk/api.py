@@ -29,9 +29,9 @@ from helpdesk.errors import (
     TransitionNotAllowed,
 )
 from helpdesk.forms_tickets import TicketFilterForm
-from helpdesk.models import AccessObject, AccessVia, Partner, Role, Section, Ticket
+from helpdesk.models import AccessVia, Partner, Role, Section, Ticket
 from helpdesk.payloads import ticket_staff_payload
-from helpdesk.privacy.access import access_record_request
+from helpdesk.privacy.access import access_record_ticket
 from helpdesk.privacy.visibility import event_visible, ticket_fields_for
 from helpdesk.public_status import not_found_message, public_status_check
 from helpdesk.roles import Actor, role_of
@@ -196,16 +196,7 @@ def tickets(request: HttpRequest, actor: Actor) -> HttpResponse:
 @api_view({"GET"})
 def ticket(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpResponse:
     found = _ticket(actor, ticket_id)
-    access_record_request(
-        request,
-        object_type=AccessObject.TICKET,
-        object_id=found.pk,
-        via=AccessVia.API,
-        contact_id=found.contact_id,
-        ticket_id=found.pk,
-        role=actor.role,
-        user=actor.user,
-    )
+    access_record_ticket(request, found, actor=actor, via=AccessVia.API)
     return JsonResponse(_detail(found, actor))
 
 

@@ -28,8 +28,8 @@ from helpdesk import selectors, selectors_tickets
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.forms_tickets import PhoneTicketForm, TicketFilterForm
 from helpdesk.media import MAX_IMAGE_BYTES
-from helpdesk.models import AccessObject, Category, Conversation, Partner, Role, Section, Ticket
-from helpdesk.privacy.access import access_record_request
+from helpdesk.models import Category, Conversation, Partner, Role, Section, Ticket
+from helpdesk.privacy.access import access_record_ticket
 from helpdesk.privacy.visibility import ticket_fields_for
 from helpdesk.roles import Actor, role_of
 from helpdesk.services import ticket_work
@@ -217,14 +217,7 @@ def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpRes
     ticket = _ticket_or_404(actor, ticket_id)
     actions = transitions_for(ticket, actor)
     fields = ticket_fields_for(actor.role)
-    access_record_request(
-        request,
-        object_type=AccessObject.TICKET,
-        object_id=ticket.pk,
-        contact_id=ticket.contact_id,
-        ticket_id=ticket.pk,
-        role=actor.role,
-    )
+    access_record_ticket(request, ticket, actor=actor)
     return render(
         request,
         "tickets/detail.html",

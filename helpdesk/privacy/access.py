@@ -36,7 +36,7 @@ from helpdesk.models import (
     Message,
     Ticket,
 )
-from helpdesk.roles import role_of
+from helpdesk.roles import Actor, role_of
 
 logger = logging.getLogger(__name__)
 
@@ -187,4 +187,20 @@ def attachment_contact_id(attachment: Attachment) -> int | None:
         return None
     return (
         Conversation.objects.filter(pk=conversation_id).values_list("contact_id", flat=True).first()
+    )
+
+
+def access_record_ticket(
+    request: HttpRequest, ticket: Ticket, *, actor: Actor, via: AccessVia = AccessVia.PAGE
+) -> None:
+    """A ticket read over HTTP (page or API) by ``actor``."""
+    access_record_request(
+        request,
+        object_type=AccessObject.TICKET,
+        object_id=ticket.pk,
+        via=via,
+        contact_id=ticket.contact_id,
+        ticket_id=ticket.pk,
+        role=actor.role,
+        user=actor.user,
     )

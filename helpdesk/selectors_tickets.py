@@ -31,6 +31,7 @@ from helpdesk.privacy.visibility import (
     TicketFields,
     event_visible,
     message_visible,
+    ticket_fields_for,
 )
 from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
@@ -102,6 +103,9 @@ def ticket_search(actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
         else:
             tickets = tickets.filter(reference__icontains=filters.reference.strip())
     digits = "".join(ch for ch in to_ascii_digits(filters.phone) if ch.isdigit())
+    if digits and not ticket_fields_for(actor.role).contact:
+        # Who may not see the citizen may not find their tickets by the number either.
+        return tickets.none()
     if digits:
         # Local numbers are typed without the country code: match the tail.
         tickets = tickets.filter(contact__phone__endswith=digits)

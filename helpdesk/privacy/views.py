@@ -131,9 +131,12 @@ def audit(request: HttpRequest) -> HttpResponse:
 @supervisor_required
 def contacts(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    return render(
-        request, "privacy/contacts.html", {"query": query, "contacts": contact_search(query)}
-    )
+    found = list(contact_search(query))
+    for contact in found:  # a result shows the citizen's name and number: a read
+        access_record_request(
+            request, object_type=AccessObject.CONTACT, object_id=contact.pk, contact_id=contact.pk
+        )
+    return render(request, "privacy/contacts.html", {"query": query, "contacts": found})
 
 
 def _contact_or_404(contact_id: int) -> Contact:

@@ -180,3 +180,16 @@ def test_the_admin_cannot_edit_or_delete_the_access_log(org: Org) -> None:
     row.refresh_from_db()
     assert row.username != "someone else"
     assert AccessLog.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_finding_a_citizen_by_number_logs_each_result_shown(org: Org) -> None:
+    citizen = make_citizen(org)
+    page = _client(make_staff("supervisor")).get("/supervisor/contacts/", {"q": "91112233"})
+    assert f"/supervisor/contacts/{citizen.contact.pk}/" in page.content.decode()
+    row = AccessLog.objects.get()
+    assert (row.object_type, row.contact_id, row.purpose) == (
+        "contact",
+        citizen.contact.pk,
+        "privacy_contacts",
+    )

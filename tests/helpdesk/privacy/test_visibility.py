@@ -103,3 +103,14 @@ def test_the_api_shows_each_role_what_it_needs(org: Org, forwarded: Any, role: s
         assert (marker in body) == (role in roles), f"{role} × {part}"
     if role == Role.PARTNER:
         assert detail.json()["contact"] is None
+
+
+@pytest.mark.parametrize("role", ["partner", "dispatcher"])
+@pytest.mark.django_db
+def test_only_those_who_see_the_citizen_find_tickets_by_their_number(
+    org: Org, forwarded: Any, role: str
+) -> None:
+    client = Client()
+    client.force_login(_user(role, org))
+    found = client.get("/api/v1/tickets/", {"phone": PHONE[-8:]}).json()["count"]
+    assert found == (0 if role == Role.PARTNER else 1)

@@ -46,6 +46,7 @@ from helpdesk.models import (
     SenderKind,
 )
 from helpdesk.payloads import ticket_public_payload
+from helpdesk.privacy.notice import chat_notice
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM
 from helpdesk.selectors import ticket_public_lookup
@@ -339,7 +340,7 @@ def _greet(turn: Turn) -> None:
     greeting = config.greeting(turn.language) if config else ""
     if not greeting:
         greeting = DEFAULT_GREETING_EN if turn.language == "en" else DEFAULT_GREETING_AR
-    turn.say(greeting)
+    turn.say(f"{greeting}\n{chat_notice()}")  # in the turn's language (see ``_play``)
     turn.session.stage = Stage.MENU
     turn.greeted = True
 

@@ -33,7 +33,8 @@ from chat.sockets import LoopConsumer
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
-from helpdesk.models import Conversation, Skill
+from helpdesk.models import AccessObject, AccessVia, Conversation, Skill
+from helpdesk.privacy.access import access_log_flush, access_record
 from helpdesk.services import console, distributor, presence
 
 CLOSE_FORBIDDEN = 4403
@@ -275,7 +276,7 @@ class AgentConsoleConsumer(LoopConsumer):
                 conversation=fields["conversation"],
                 offered_ok=True,
             )
-            history = await call(selectors_queue.contact_history, found)
+            history = await call(_contact_history, user, found)
             await self.send_json({"type": "history", **history})
         elif kind == "ticket_prefill":
             prefill = await call(
@@ -443,6 +444,28 @@ def _staff_messages_after(
     conversation = _desk_conversation(user, public_id)
     if conversation is None:
         return []
-    return selectors_queue.staff_messages_after(
+    batch = selectors_queue.staff_messages_after(
         conversation, after_seq=after_seq, up_to_seq=up_to_seq
     )
+    if after_seq == 0 and batch:  # the transcript opened on this console
+        _log_read(user, AccessObject.CONVERSATION, conversation, "console.transcript")
+    return batch
+
+
+def _contact_history(user: Any, conversation: Conversation) -> dict[str, Any]:
+    history = selectors_queue.contact_history(conversation)
+    _log_read(user, AccessObject.CONTACT, conversation, "console.history")
+    return history
+
+
+def _log_read(user: Any, kind: AccessObject, conversation: Conversation, purpose: str) -> None:
+    object_id = conversation.contact_id if kind == AccessObject.CONTACT else conversation.public_id
+    access_record(
+        user=user,
+        object_type=kind,
+        object_id=object_id,
+        via=AccessVia.SOCKET,
+        purpose=purpose,
+        contact_id=conversation.contact_id,
+    )
+    access_log_flush()

@@ -7,12 +7,17 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import (
+    AccessLog,
+    AccessObject,
+    AccessVia,
     AgentProfile,
     CannedReply,
     Category,
@@ -30,6 +35,8 @@ from helpdesk.models import (
     OrganisationSettings,
     Partner,
     PartnerApiToken,
+    PrivacyErasure,
+    RetentionPeriod,
     Section,
     Skill,
     SLAPolicy,
@@ -39,6 +46,7 @@ from helpdesk.models import (
     TicketEvent,
 )
 from helpdesk.services.open311 import open311_key_revoke
+from helpdesk.privacy.access import access_record_request
 
 admin.site.site_header = _("Nidaa administration")
 admin.site.site_title = _("Nidaa")
@@ -118,11 +126,58 @@ class ContactIdentityInline(admin.TabularInline):
     extra = 0
 
 
+class AccessLoggedAdmin(admin.ModelAdmin):
+    """Opening one citizen's row in the admin is a read like any other: logged."""
+
+    access_object: AccessObject
+
+    def access_ids(self, obj: Any) -> tuple[int | None, int | None]:
+        """(contact id, ticket id) of ``obj``."""
+        return obj.contact_id, None
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            contact_id, ticket_id = self.access_ids(obj)
+            access_record_request(
+                request,
+                object_type=self.access_object,
+                object_id=obj.pk,
+                via=AccessVia.ADMIN,
+                contact_id=contact_id,
+                ticket_id=ticket_id,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AccessLoggedAdmin):
+    """Contacts are never deleted (their tickets must stay for the statistics): a
+    citizen's personal data is erased from their record page instead."""
+
     list_display = ["name", "phone", "email", "language", "preferred_channel", "created_at"]
     search_fields = ["name", "phone", "email"]
     inlines = [ContactIdentityInline]
+    readonly_fields = ["privacy_record"]
+    access_object = AccessObject.CONTACT
+
+    def access_ids(self, obj: Any) -> tuple[int | None, int | None]:
+        return obj.pk, None
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("Export or erase"))
+    def privacy_record(self, obj: Contact) -> str:
+        if obj.pk is None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("privacy_contact", args=[obj.pk]),
+            _("The citizen's record: export their data or erase it"),
+        )
 
 
 class TicketEventInline(admin.TabularInline):
@@ -145,7 +200,7 @@ class TicketEventInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AccessLoggedAdmin):
     """Read-only: ticket changes go through the lifecycle, never a raw edit."""
 
     list_display = [
@@ -157,9 +212,28 @@ class TicketAdmin(admin.ModelAdmin):
         "channel",
         "created_at",
     ]
-    list_filter = ["status", "channel", "section__directorate", "partner"]
+    list_filter = ["status", "channel", "section__directorate", "partner", "legal_hold"]
     search_fields = ["reference", "contact__phone", "subject"]
     inlines = [TicketEventInline]
+    actions = ["hold_place", "hold_lift"]
+    access_object = AccessObject.TICKET
+
+    def access_ids(self, obj: Any) -> tuple[int | None, int | None]:
+        return obj.contact_id, obj.pk
+
+    @admin.action(description=_("Place under legal hold (kept whole, never erased)"))
+    def hold_place(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        self.message_user(
+            request,
+            _("%(n)d ticket(s) under legal hold.") % {"n": queryset.update(legal_hold=True)},
+        )
+
+    @admin.action(description=_("Lift the legal hold"))
+    def hold_lift(self, request: HttpRequest, queryset: QuerySet[Ticket]) -> None:
+        self.message_user(
+            request,
+            _("Legal hold lifted on %(n)d ticket(s).") % {"n": queryset.update(legal_hold=False)},
+        )
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
@@ -180,10 +254,11 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(AccessLoggedAdmin):
     list_display = ["pk", "channel", "contact", "state", "assignee", "created_at", "rating"]
     list_filter = ["channel", "state"]
     inlines = [MessageInline]
+    access_object = AccessObject.CONVERSATION
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
@@ -392,3 +467,36 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_filter = ["topic", "language"]
     list_editable = ["topic"]
     search_fields = ["text"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody may add, edit or delete through the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "role", "object_type", "object_id", "contact_id", "via"]
+    list_filter = ["object_type", "via", "role"]
+    search_fields = ["username", "=contact_id", "=ticket_id", "=object_id"]
+    date_hierarchy = "at"
+
+
+@admin.register(PrivacyErasure)
+class PrivacyErasureAdmin(ReadOnlyAdmin):
+    list_display = ["at", "contact_id", "username", "reason"]
+    readonly_fields = ["at", "contact_id", "user", "username", "reason", "counts"]
+
+
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(admin.ModelAdmin):
+    list_display = ["data_class", "days", "is_active"]
+    list_editable = ["days", "is_active"]

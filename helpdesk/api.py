@@ -36,8 +36,10 @@ from helpdesk.errors import (
     TransitionNotAllowed,
 )
 from helpdesk.forms_tickets import TicketFilterForm
-from helpdesk.models import Partner, Section, Ticket
+from helpdesk.models import AccessVia, Partner, Section, Ticket
 from helpdesk.payloads import ticket_staff_payload
+from helpdesk.privacy.access import access_record_ticket
+from helpdesk.privacy.visibility import event_visible, ticket_fields_for
 from helpdesk.public_status import not_found_message, public_status_check
 from helpdesk.roles import Actor, role_of
 from helpdesk.services.api_tokens import partner_token_authenticate
@@ -344,7 +346,8 @@ def _ticket(actor: Actor, ticket_id: int) -> Ticket:
 
 
 def _detail(ticket: Ticket, actor: Actor) -> dict[str, Any]:
-    payload = ticket_staff_payload(ticket)
+    fields = ticket_fields_for(actor.role)
+    payload = ticket_staff_payload(ticket, fields)
     payload["actions"] = [t.action for t in transitions_for(ticket, actor)]
     payload["events"] = [
         {
@@ -357,6 +360,7 @@ def _detail(ticket: Ticket, actor: Actor) -> dict[str, Any]:
             "actor_role": event.actor_role,
         }
         for event in ticket.events.all()
+        if event_visible(event, fields)
     ]
     return payload
 
@@ -383,13 +387,14 @@ def tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpResponse
     except ValueError:
         raise InvalidInput(_("page_size must be a number."), code="invalid_filter") from None
     paginator = Paginator(selectors_tickets.ticket_search(actor, form.filters()), size)
+    fields = ticket_fields_for(actor.role)
     page = paginator.get_page(request.GET.get("page"))
     return JsonResponse(
         {
             "count": paginator.count,
             "page": page.number,
             "pages": paginator.num_pages,
-            "results": [ticket_staff_payload(t) for t in page.object_list],
+            "results": [ticket_staff_payload(t, fields) for t in page.object_list],
         }
     )
 
@@ -404,7 +409,9 @@ def tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpResponse
 )
 def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     actor: Actor = request.auth  # type: ignore[attr-defined]
-    return JsonResponse(_detail(_ticket(actor, ticket_id), actor))
+    found = _ticket(actor, ticket_id)
+    access_record_ticket(request, found, actor=actor, via=AccessVia.API)
+    return JsonResponse(_detail(found, actor))
 
 
 @api.post(
@@ -453,11 +460,13 @@ def ticket_notes(request: HttpRequest, ticket_id: int) -> HttpResponse:
         .events.filter(kind__in=("note", "reply"))
         .order_by("created_at", "pk")
     )
+    fields = ticket_fields_for(actor.role)
     return JsonResponse(
         {
             "results": [
                 {"at": n.created_at.isoformat(), "note": n.note, "public": n.is_public}
                 for n in notes
+                if event_visible(n, fields)
             ]
         }
     )

@@ -19,3 +19,5 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_role_groups, sender=self)
+        # Connects the access log's flush to the end of every request.
+        import helpdesk.privacy.access  # noqa: F401

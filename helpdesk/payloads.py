@@ -6,6 +6,7 @@ from typing import Any
 
 from helpdesk.attachments import attachment_url
 from helpdesk.models import Attachment, Conversation, Message, Ticket
+from helpdesk.privacy.visibility import EVERYTHING, TicketFields
 
 
 def attachment_payload(attachment: Attachment) -> dict[str, Any]:
@@ -101,8 +102,11 @@ def ticket_public_payload(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def ticket_staff_payload(ticket: Ticket) -> dict[str, Any]:
-    """A ticket as staff and the partner it was forwarded to see it (REST API)."""
+def ticket_staff_payload(ticket: Ticket, fields: TicketFields = EVERYTHING) -> dict[str, Any]:
+    """A ticket as staff and the partner it was forwarded to see it (REST API).
+
+    ``contact`` is ``null`` for a reader who need not know who the citizen is.
+    """
     return {
         "id": ticket.pk,
         "reference": ticket.reference,
@@ -122,7 +126,9 @@ def ticket_staff_payload(ticket: Ticket) -> dict[str, Any]:
             if ticket.latitude is not None and ticket.longitude is not None
             else None
         ),
-        "contact": {"name": ticket.contact.name, "phone": ticket.contact.phone},
+        "contact": (
+            {"name": ticket.contact.name, "phone": ticket.contact.phone} if fields.contact else None
+        ),
         "created_at": ticket.created_at.isoformat(),
         "updated_at": ticket.updated_at.isoformat(),
         "resolution_due": ticket.resolution_due.isoformat() if ticket.resolution_due else None,

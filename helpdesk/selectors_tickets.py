@@ -27,6 +27,13 @@ from helpdesk.models import (
 )
 from helpdesk.models.notifications import PARTNER_CALLBACK
 from helpdesk.phones import to_ascii_digits
+from helpdesk.privacy.visibility import (
+    EVERYTHING,
+    TicketFields,
+    event_visible,
+    message_visible,
+    ticket_fields_for,
+)
 from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
 from helpdesk.selectors import ticket_list_visible_to
@@ -97,6 +104,9 @@ def ticket_search(actor: Actor, filters: TicketFilters) -> QuerySet[Ticket]:
         else:
             tickets = tickets.filter(reference__icontains=filters.reference.strip())
     digits = "".join(ch for ch in to_ascii_digits(filters.phone) if ch.isdigit())
+    if digits and not ticket_fields_for(actor.role).contact:
+        # Who may not see the citizen may not find their tickets by the number either.
+        return tickets.none()
     if digits:
         # Local numbers are typed without the country code: match the tail.
         tickets = tickets.filter(contact__phone__endswith=digits)
@@ -265,18 +275,23 @@ def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
     ]
 
 
-def ticket_timeline(ticket: Ticket) -> list[TimelineEntry]:
-    """Everything that happened to a ticket, oldest first (staff view, internal included)."""
-    entries = [_event_entry(e) for e in ticket.events.select_related("actor")]
+def ticket_timeline(ticket: Ticket, fields: TicketFields = EVERYTHING) -> list[TimelineEntry]:
+    """Everything that happened to a ticket that ``fields`` lets the reader see, oldest first."""
+    entries = [
+        _event_entry(e) for e in ticket.events.select_related("actor") if event_visible(e, fields)
+    ]
     attachments = Attachment.objects.filter(ticket=ticket)
     if ticket.conversation_id is not None:
-        messages = Message.objects.filter(conversation_id=ticket.conversation_id).select_related(
-            "sender_user"
-        )
-        entries += [_message_entry(m) for m in messages]
-        attachments = Attachment.objects.filter(
-            Q(ticket=ticket) | Q(conversation_id=ticket.conversation_id)
-        )
+        if fields.transcript != "none":
+            messages = Message.objects.filter(
+                conversation_id=ticket.conversation_id
+            ).select_related("sender_user")
+            entries += [_message_entry(m) for m in messages if message_visible(m, fields)]
+        if fields.conversation_uploads:
+            attachments = Attachment.objects.filter(
+                Q(ticket=ticket) | Q(conversation_id=ticket.conversation_id)
+            )
     entries += [_attachment_entry(a) for a in attachments.distinct()]
-    entries += ticket_notification_entries(ticket)
+    if fields.notifications:
+        entries += ticket_notification_entries(ticket)
     return sorted(entries, key=lambda entry: entry.at)

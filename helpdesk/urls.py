@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from helpdesk import api_schema, open311_api, report_views, views, views_console
+from helpdesk.privacy import views as privacy_views
 
 urlpatterns = [
     path("", views.site_home, name="site_home"),
@@ -24,6 +25,8 @@ urlpatterns = [
     path("supervisor/wallboard.json", views_console.supervisor_wallboard, name="wallboard"),
     path("supervisor/reassign/", views_console.supervisor_reassign, name="supervisor_reassign"),
     path("supervisor/pick/", views_console.supervisor_pick, name="supervisor_pick"),
+    path("supervisor/", include("helpdesk.privacy.urls")),
+    path("privacy/", privacy_views.privacy_notice, name="privacy_notice"),
     path("files/<str:token>", views.attachment, name="attachment"),
     path("notify/", include("helpdesk.notify.urls")),
     path("", include("helpdesk.urls_tickets")),

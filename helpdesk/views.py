@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET
 
 from helpdesk import selectors
 from helpdesk.attachments import attachment_from_token
-from helpdesk.models import Role, TicketStatus
+from helpdesk.models import AccessObject, Role, TicketStatus
+from helpdesk.privacy.access import access_record_request, attachment_contact_id
 from helpdesk.roles import Actor, role_of
 
 # Where each role starts its day. Pages that later issues add (the agent
@@ -69,6 +70,14 @@ def attachment(request: HttpRequest, token: str) -> FileResponse:
     found = attachment_from_token(token)
     if found is None or not found.file:
         raise Http404
+    if role_of(request.user) is not None:
+        access_record_request(
+            request,
+            object_type=AccessObject.ATTACHMENT,
+            object_id=found.public_id,
+            ticket_id=found.ticket_id,
+            contact_id=attachment_contact_id(found),
+        )
     is_image = found.content_type.startswith("image/")
     response = FileResponse(
         found.file.open("rb"),

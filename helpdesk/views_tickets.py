@@ -29,6 +29,8 @@ from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.forms_tickets import PhoneTicketForm, TicketFilterForm
 from helpdesk.media import MAX_IMAGE_BYTES
 from helpdesk.models import Category, Conversation, Partner, Role, Section, Ticket
+from helpdesk.privacy.access import access_record_ticket
+from helpdesk.privacy.visibility import ticket_fields_for
 from helpdesk.roles import Actor, role_of
 from helpdesk.services import ticket_work
 from helpdesk.services.intake import Photo, phone_ticket_log
@@ -215,16 +217,20 @@ def ticket_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 def ticket_detail(request: HttpRequest, actor: Actor, ticket_id: int) -> HttpResponse:
     ticket = _ticket_or_404(actor, ticket_id)
     actions = transitions_for(ticket, actor)
+    fields = ticket_fields_for(actor.role)
+    access_record_ticket(request, ticket, actor=actor)
     return render(
         request,
         "tickets/detail.html",
         {
             "ticket": ticket,
-            "timeline": selectors_tickets.ticket_timeline(ticket),
+            "fields": fields,
+            "timeline": selectors_tickets.ticket_timeline(ticket, fields),
             "simple_actions": [a for a in actions if a.action not in ACTIONS_WITH_FORMS],
             "can": {a.action for a in actions},
             "can_classify": actor.role in CLASSIFIER_ROLES,
             "can_note": actor.role not in (R.ADMINISTRATOR, R.TOURISM_OFFICIAL),
+            "can_read_contact": actor.role in (R.SUPERVISOR, R.ADMINISTRATOR),
             "categories": Category.objects.filter(is_active=True),
             "sections": Section.objects.filter(is_active=True).select_related("directorate"),
             "partners": Partner.objects.filter(is_active=True),

@@ -9,7 +9,10 @@ class SocialConfig(AppConfig):
 
     def ready(self) -> None:
         from helpdesk.adapters import register_adapter
+        from helpdesk.privacy.erase import register_eraser
         from social.channels import FacebookChannel, XChannel
+        from social.privacy import social_erase
 
         register_adapter(XChannel())
         register_adapter(FacebookChannel())
+        register_eraser(social_erase)

@@ -36,6 +36,15 @@ from helpdesk.models.tourism import (
     Suggestion,
     SuggestionTopic,
 )
+from helpdesk.models.privacy import (
+    DEFAULT_RETENTION_DAYS,
+    AccessLog,
+    AccessObject,
+    AccessVia,
+    DataClass,
+    PrivacyErasure,
+    RetentionPeriod,
+)
 from helpdesk.models.work import (
     Attachment,
     CannedReply,
@@ -55,6 +64,10 @@ from helpdesk.models.work import (
 
 __all__ = [
     "TOURISM_DESK",
+    "DEFAULT_RETENTION_DAYS",
+    "AccessLog",
+    "AccessObject",
+    "AccessVia",
     "AgentProfile",
     "Attachment",
     "CannedReply",
@@ -67,6 +80,7 @@ __all__ = [
     "ContactIdentity",
     "Conversation",
     "ConversationState",
+    "DataClass",
     "Directorate",
     "Disposition",
     "Establishment",
@@ -87,6 +101,8 @@ __all__ = [
     "PartnerApiToken",
     "Presence",
     "Priority",
+    "PrivacyErasure",
+    "RetentionPeriod",
     "Role",
     "SLAAlert",
     "SLAAlertKind",

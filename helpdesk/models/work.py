@@ -322,6 +322,8 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Kept whole for a court or an investigation: retention and erasure leave it alone.
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
 
     class Meta:
         verbose_name = _("ticket")

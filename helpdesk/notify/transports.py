@@ -33,6 +33,7 @@ from helpdesk.models import Message, Notification, SenderKind
 from helpdesk.models.notifications import PARTNER_CALLBACK
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.segments import UCS2, sms_size
+from helpdesk.privacy.logging import personal
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ class ConsoleSmsTransport:
             notification.recipient,
             size.parts,
             size.encoding,
-            notification.body,
+            personal(notification.body),
         )
         return f"console-{notification.pk}"
 

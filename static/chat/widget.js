@@ -48,7 +48,8 @@
       name: "الاسم",
       phone: "رقم الهاتف النقال (اختياري، لنرسل لك رقم البلاغ برسالة نصية)",
       language: "اللغة",
-      recorded: "تُسجَّل هذه المحادثة لأغراض الجودة ومتابعة بلاغك.",
+      recorded: "نسجّل هذه المحادثة (اسمك ورقمك ورسائلك وملفاتك) للرد عليك ومتابعة بلاغك وقياس جودة الخدمة، ونحذف نصوصها بعد مدة الحفظ المبيّنة في إشعار الخصوصية (سنتان ما لم يُذكر غير ذلك).",
+      privacy: "إشعار الخصوصية",
       start: "ابدأ المحادثة",
       closedIntro: "المحادثة المباشرة مغلقة الآن (تعمل من {opens} إلى {closes} في أيام العمل). اترك رسالتك وستُسجَّل بلاغاً يتابعه فريقنا.",
       noAgentsIntro: "لا يوجد موظف متاح الآن. اترك رسالتك وستُسجَّل بلاغاً يتابعه فريقنا.",
@@ -117,7 +118,8 @@
       name: "Your name",
       phone: "Mobile number (optional, for your report number by SMS)",
       language: "Language",
-      recorded: "This conversation is recorded for quality and to follow up your report.",
+      recorded: "We record this conversation (your name, number, messages and files) to answer you, follow up your report and check our quality; its texts are deleted after the period in our privacy notice (two years unless it says otherwise).",
+      privacy: "Privacy notice",
       start: "Start chat",
       closedIntro: "The live chat is closed now (open {opens}–{closes} on working days). Leave us a message and it will be registered as a report for our team.",
       noAgentsIntro: "No agent is available right now. Leave us a message and it will be registered as a report for our team.",
@@ -474,10 +476,17 @@
     }, [
       el("p", { className: "nc-note", text: t.prechatIntro }),
       field(t.name, name), field(t.phone, phone), field(t.language, language),
-      el("p", { className: "nc-note", text: t.recorded }), error, submit
+      privacyNote(), error, submit
     ]);
     show(form);
     name.focus();
+  }
+
+  function privacyNote() {
+    return el("p", { className: "nc-note" }, [
+      t.recorded + " ",
+      el("a", { href: SERVER + "/privacy/?lang=" + config.lang, target: "_blank", rel: "noopener", text: t.privacy })
+    ]);
   }
 
   function showOffline(status, typed) {
@@ -513,7 +522,7 @@
     }, [
       el("p", { className: "nc-note", text: intro }),
       field(t.name, name), field(t.phone, phone), field(t.yourMessage, text), field(t.language, language),
-      el("p", { className: "nc-note", text: t.recorded }), error, submit
+      privacyNote(), error, submit
     ]));
     if (typed) text.focus(); // the live chat was refused: what is left to write is the message
   }

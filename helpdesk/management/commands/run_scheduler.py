@@ -1,4 +1,5 @@
-"""The scheduler: SLA reminders and escalations, the notification sweep, nightly retraining."""
+"""The scheduler: SLA reminders and escalations, the notification sweep, nightly retraining,
+and the daily retention run."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from helpdesk.privacy.retention import retention_apply, retention_due
 from helpdesk.services.classifier import (
     NothingToLearn,
     classifier_train,
@@ -27,7 +29,7 @@ logger = logging.getLogger("helpdesk.scheduler")
 class Command(BaseCommand):
     help = (
         "Raise SLA reminders and escalations and re-queue stuck notifications, every interval; "
-        "retrain the category classifier once a night."
+        "retrain the category classifier once a night; apply the retention periods once a day."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +59,8 @@ class Command(BaseCommand):
             alerts = sla_scan(now=now)
             if classifier_train_due(now=now):
                 self._train_classifier()
+            if retention_due(now=now):
+                self._apply_retention()
             if requeued or alerts or once:
                 self.stdout.write(
                     f"{now:%Y-%m-%d %H:%M:%S} scheduler: {len(alerts)} SLA alert(s), "
@@ -65,6 +69,16 @@ class Command(BaseCommand):
             close_old_connections()
             if once or stop.wait(interval):
                 return
+
+    def _apply_retention(self) -> None:
+        # A failure is logged and retried next round; it must not stop the SLA work.
+        try:
+            results = retention_apply()
+        except Exception:
+            logger.exception("Retention run failed")
+            return
+        counts = ", ".join(f"{r.data_class} {r.count}" for r in results if r.count)
+        self.stdout.write(f"scheduler: retention applied ({counts or 'nothing to remove'})")
 
     def _train_classifier(self) -> None:
         # A failed training leaves the serving model in place and must not stop the SLA work.

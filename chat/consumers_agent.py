@@ -26,10 +26,12 @@ from collections import OrderedDict
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
-from chat.sockets import LoopConsumer
+from chat.sockets import LoopConsumer, scope_language
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
@@ -124,7 +126,9 @@ def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
 
 def _desk_conversation(user: Any, public_id: str) -> Conversation | None:
     try:
-        return console.conversation_for_agent(user=user, conversation=public_id, offered_ok=True)
+        return console.conversation_for_agent(
+            user=user, conversation=public_id, offered_ok=True, ended_ok=True
+        )
     except DomainError:
         return None
 
@@ -138,6 +142,7 @@ class AgentConsoleConsumer(LoopConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
+        self.language = scope_language(self.scope)  # error frames and labels in it
         self.sent_seq: dict[str, int] = {}
         self.seen_seq: OrderedDict[str, int] = OrderedDict()
         self.desk_seq = 0
@@ -168,26 +173,29 @@ class AgentConsoleConsumer(LoopConsumer):
         if not hasattr(self, "user"):
             return  # refused in connect; the close is on its way
         # A frame the server cannot read earns an error frame; the connection stays.
-        if text_data is None:
-            await self.send_error(
-                InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"), None
-            )
-            return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error(
-                InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
-            )
-            return
+        with translation.override(self.language):
+            if text_data is None:
+                await self.send_error(
+                    InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"),
+                    None,
+                )
+                return
+            try:
+                content = json.loads(text_data)
+            except ValueError:
+                await self.send_error(
+                    InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
+                )
+                return
         await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        try:
-            kind, fields = parse(content)
-            await self.dispatch_frame(kind, fields)
-        except DomainError as exc:
-            await self.send_error(exc, content)
+        with translation.override(self.language):
+            try:
+                kind, fields = parse(content)
+                await self.dispatch_frame(kind, fields)
+            except DomainError as exc:
+                await self.send_error(exc, content)
 
     async def send_error(self, exc: DomainError, content: Any) -> None:
         """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
@@ -274,6 +282,7 @@ class AgentConsoleConsumer(LoopConsumer):
                 user=user,
                 conversation=fields["conversation"],
                 offered_ok=True,
+                ended_ok=True,
             )
             history = await call(selectors_queue.contact_history, found)
             await self.send_json({"type": "history", **history})
@@ -294,6 +303,7 @@ class AgentConsoleConsumer(LoopConsumer):
                     "type": "ticket_created",
                     "conversation": fields["conversation"],
                     "reference": ticket.reference,
+                    "url": reverse("ticket_detail", args=[ticket.pk]),
                 }
             )
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,12 @@ def _ensure_role_groups(**kwargs: Any) -> None:
     role_groups_ensure()
 
 
+def _logged_out(user: Any = None, **kwargs: Any) -> None:
+    from helpdesk.services.presence import presence_logged_out
+
+    presence_logged_out(user=user)
+
+
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Contact center")
@@ -19,3 +26,4 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_role_groups, sender=self)
+        user_logged_out.connect(_logged_out, dispatch_uid="helpdesk_presence_logged_out")

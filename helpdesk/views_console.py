@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import selectors_queue
 from helpdesk.errors import DomainError
+from helpdesk.labels import console_labels
 from helpdesk.models import (
     Category,
     Disposition,
@@ -43,18 +44,17 @@ def _console_strings() -> dict[str, str]:
         "ticket_created": _("Ticket registered:"),
         "expires": _("answer within"),
         "seconds": _("s"),
-        "event_opened": _("Conversation opened"),
-        "event_queued": _("Waiting in the queue"),
-        "event_offered": _("Offered to"),
-        "event_assigned": _("Assigned to"),
-        "event_offer_expired": _("Offer not answered by"),
-        "event_transferred": _("Transferred"),
-        "event_reassigned": _("Reassigned to"),
-        "event_agent_left": _("Agent left:"),
-        "event_requeued": _("Back in the queue"),
-        "event_wrap_up": _("Wrap-up"),
-        "event_closed": _("Closed"),
         "waiting": _("waiting"),
+        "ended": _("The citizen ended the chat. Register a ticket if needed, then close it."),
+        "ticket_link": _("Ticket"),
+        "new_offer": _("New conversation offered"),
+        "phone": _("Phone"),
+        "via": _("via"),
+        "queue": _("queue"),
+        "no_messages": _("No messages yet"),
+        "upload_failed": _("The file could not be sent."),
+        "other": _("other"),
+        "unread": _("unread"),
     }
 
 
@@ -65,6 +65,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "user_id": request.user.pk,
         "language": request.LANGUAGE_CODE,
         "strings": _console_strings(),
+        "labels": console_labels(),
         "presences": [{"value": v, "label": str(label)} for v, label in Presence.choices],
         "dispositions": [{"value": v, "label": str(label)} for v, label in Disposition.choices],
         "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices],
@@ -84,7 +85,7 @@ def console(request: HttpRequest) -> HttpResponse:
         ],
         "canned": selectors_queue.canned_reply_list(),
     }
-    return render(request, "console/console.html", {"config": config})
+    return render(request, "console/console.html", {"config": config, "canned": config["canned"]})
 
 
 @login_required

@@ -309,10 +309,14 @@ def message_post(
     user: Any = None,
     is_internal: bool = False,
     client_id: str | None = None,
+    event: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Message:
     """An agent's or the assistant's message; delivered to the channel after commit.
 
     Idempotent by ``client_id``: the same one again returns the stored message.
+    ``event`` and ``data``: a note with a kind and structure of its own (the
+    assistant's hand-over summary, written in every staff language).
     """
     text = _validated_text(text)
     if not text:
@@ -331,6 +335,8 @@ def message_post(
                 user=user,
                 external_id=external_id,
                 is_internal=is_internal,
+                event=event,
+                data=data,
             )
             if conversation.state == ConversationState.CLOSED:
                 raise InvalidInput(_("This conversation is closed."), code="conversation_closed")

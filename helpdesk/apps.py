@@ -25,5 +25,7 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_role_groups, sender=self)
+        # After every app's migration, not only ours: the administrator's group holds
+        # permissions of other apps (social accounts, the assistant), created by theirs.
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="helpdesk_role_groups")
         user_logged_out.connect(_logged_out, dispatch_uid="helpdesk_presence_logged_out")

@@ -32,6 +32,37 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+ALL = ("view", "add", "change", "delete")
+# What the administrator manages in the Django admin ("app_label.model": actions), on
+# top of its role permissions. Contacts, conversations and tickets are not here:
+# the administrator runs the center's setup, not its casework.
+ADMINISTRATOR_MODELS: dict[str, tuple[str, ...]] = {
+    "helpdesk.organisationsettings": ("view", "change"),
+    "helpdesk.directorate": ALL,
+    "helpdesk.section": ALL,
+    "helpdesk.category": ALL,
+    "helpdesk.partner": ALL,
+    "helpdesk.slapolicy": ALL,
+    "helpdesk.slatarget": ALL,
+    "helpdesk.skill": ALL,
+    "helpdesk.holiday": ALL,
+    "helpdesk.cannedreply": ALL,
+    "helpdesk.agentprofile": ALL,
+    "helpdesk.partnerapitoken": ("view", "change"),
+    "helpdesk.classifierexample": ("view", "change", "delete"),
+    "helpdesk.classifiermodel": ("view", "change"),
+    "helpdesk.notificationtemplate": ALL,
+    "helpdesk.notification": ("view", "change"),
+    "helpdesk.slaalert": ("view",),
+    "auth.user": ALL,
+    "social.xaccount": ALL,
+    "social.facebookpage": ALL,
+    "social.inboxdelivery": ("view",),
+    "bots.knowledgearticle": ALL,
+    "bots.botchannelsettings": ALL,
+}
+
+
 def group_name(role: str) -> str:
     return f"nidaa:{role}"
 

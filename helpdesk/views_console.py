@@ -49,7 +49,6 @@ def _console_strings() -> dict[str, str]:
         "ticket_link": _("Ticket"),
         "new_offer": _("New conversation offered"),
         "phone": _("Phone"),
-        "via": _("via"),
         "queue": _("queue"),
         "no_messages": _("No messages yet"),
         "upload_failed": _("The file could not be sent."),

@@ -242,7 +242,7 @@
     var parts = [lbl("event", m.event)];
     if (m.event === "transferred") parts.push((d.from || "") + arrow + (d.to === "queue" ? skillName(d.skill) : d.to || ""));
     else if (d.agent_name) parts.push(d.agent_name);
-    if (m.event === "opened" && d.channel) parts.push(S.via + " " + lbl("channel", d.channel));
+    if (m.event === "opened" && d.channel) parts.push("· " + lbl("channel", d.channel));
     var why = [];
     if (d.disposition) why.push(lbl("disposition", d.disposition));
     if (d.reason && d.reason !== d.disposition) why.push(lbl("reason", d.reason));

@@ -22,6 +22,7 @@ leave from the loop) and replies go through the process's group commit.
 from __future__ import annotations
 
 import json
+import uuid
 from collections import OrderedDict
 from typing import Any
 
@@ -31,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
+from chat.frames import MAX_ATTACHMENTS
 from chat.sockets import LoopConsumer, scope_language
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
@@ -57,6 +59,7 @@ FRAMES: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "text": (str, True),
         "client_id": (str, True),
         "internal": (bool, False),
+        "attachment_ids": (list, False),
     },
     "typing": {"conversation": (str, True), "active": (bool, True)},
     "read": {"conversation": (str, True), "seq": (int, True)},
@@ -240,6 +243,7 @@ class AgentConsoleConsumer(LoopConsumer):
                 text=fields["text"],
                 client_id=fields["client_id"],
                 internal=fields.get("internal", False),
+                attachment_ids=_upload_ids(fields.get("attachment_ids", [])),
             )
             await self.send_json(
                 {
@@ -439,6 +443,17 @@ class AgentConsoleConsumer(LoopConsumer):
             self.sent_seq[public_id] = seq
             return
         await self.send_missed(public_id, up_to_seq=seq)
+
+
+def _upload_ids(value: list[Any]) -> tuple[str, ...]:
+    if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(
+            _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}, code="invalid_frame"
+        )
+    try:
+        return tuple(str(uuid.UUID(item)) for item in value)
+    except ValueError:
+        raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
 
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:

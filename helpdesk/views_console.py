@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +24,10 @@ from helpdesk.models import (
     Section,
     Skill,
 )
+from helpdesk.media import MAX_FILE_BYTES
+from helpdesk.payloads import attachment_payload
 from helpdesk.services import distributor
+from helpdesk.services.console import console_upload as agent_upload
 
 
 def _console_strings() -> dict[str, str]:
@@ -53,6 +57,7 @@ def _console_strings() -> dict[str, str]:
         "no_messages": _("No messages yet"),
         "upload_failed": _("The file could not be sent."),
         "other": _("other"),
+        "attach": _("Attach a photo or file"),
         "unread": _("unread"),
     }
 
@@ -65,6 +70,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "language": request.LANGUAGE_CODE,
         "strings": _console_strings(),
         "labels": console_labels(),
+        "upload_url": reverse("console_upload"),
         "presences": [{"value": v, "label": str(label)} for v, label in Presence.choices],
         "dispositions": [{"value": v, "label": str(label)} for v, label in Disposition.choices],
         "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices],
@@ -85,6 +91,32 @@ def console(request: HttpRequest) -> HttpResponse:
         "canned": selectors_queue.canned_reply_list(),
     }
     return render(request, "console/console.html", {"config": config, "canned": config["canned"]})
+
+
+@require_POST
+@login_required
+@permission_required("helpdesk.serve_conversations", raise_exception=True)
+def console_upload(request: HttpRequest) -> JsonResponse:
+    """A photo or file for the agent's next message; the ``send`` frame names its id."""
+    file = request.FILES.get("file")
+    if file is None:
+        return JsonResponse(
+            {"error": _("Choose a file to send."), "code": "missing_file"}, status=400
+        )
+    if file.size is None or file.size > MAX_FILE_BYTES:
+        message = _("The file is too large (at most %(mb)d MB).") % {"mb": MAX_FILE_BYTES // 2**20}
+        return JsonResponse({"error": message, "code": "too_large"}, status=400)
+    try:
+        attachment = agent_upload(
+            user=request.user,
+            conversation=request.POST.get("conversation", ""),
+            data=file.read(),
+            filename=file.name or "",
+            content_type=file.content_type or "application/octet-stream",
+        )
+    except DomainError as exc:
+        return JsonResponse({"error": exc.message, "code": exc.code}, status=400)
+    return JsonResponse(attachment_payload(attachment), status=201)
 
 
 @login_required

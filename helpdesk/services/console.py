@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from helpdesk import events
 from helpdesk.classify import Suggestion, category_suggestions, clear_leader
 from helpdesk.errors import InvalidInput, NotFound, NotInScope
+from helpdesk.media import MAX_FILE_BYTES, file_store
 from helpdesk.models import (
+    Attachment,
     Category,
     ClassifierExampleSource,
     Conversation,
@@ -78,9 +80,18 @@ def _is_uuid(value: str) -> bool:
 
 
 def console_reply(
-    *, user: Any, conversation: str, text: str, client_id: str, internal: bool = False
+    *,
+    user: Any,
+    conversation: str,
+    text: str,
+    client_id: str,
+    internal: bool = False,
+    attachment_ids: tuple[str, ...] = (),
 ) -> Message:
-    """An agent's message to the citizen, or a private note (idempotent by ``client_id``)."""
+    """An agent's message to the citizen, or a private note (idempotent by ``client_id``).
+
+    ``attachment_ids``: files the agent uploaded to the conversation (:func:`console_upload`).
+    """
     found = conversation_for_agent(user=user, conversation=conversation)
     return message_post(
         conversation=found,
@@ -89,6 +100,22 @@ def console_reply(
         text=text,
         is_internal=internal,
         client_id=client_id or None,
+        attachment_ids=attachment_ids,
+    )
+
+
+def console_upload(
+    *, user: Any, conversation: str, data: bytes, filename: str, content_type: str
+) -> Attachment:
+    """A photo or file an agent will send in the conversation (by its id, in a ``send``)."""
+    found = conversation_for_agent(user=user, conversation=conversation)
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            _("The file is too large (at most %(mb)d MB).") % {"mb": MAX_FILE_BYTES // 2**20},
+            code="too_large",
+        )
+    return file_store(
+        data, content_type=content_type, filename=filename, purpose="agent", conversation=found
     )
 
 

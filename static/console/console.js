@@ -182,6 +182,23 @@
         node.querySelector(".internal").checked = false;
       }
     });
+    node.querySelector(".attach-file").addEventListener("change", function () {
+      var input = this, file = input.files[0];
+      if (!file) return;
+      var body = new FormData();
+      body.append("conversation", item.id);
+      body.append("file", file);
+      body.append("csrfmiddlewaretoken", document.querySelector("#csrf [name=csrfmiddlewaretoken]").value);
+      fetch(config.upload_url, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, data: data }; }); })
+        .then(function (answer) {
+          input.value = "";
+          if (!answer.ok) { flash(answer.data.error || S.upload_failed, true); return; }
+          var frame = { type: "send", conversation: item.id, text: textarea.value.trim(), client_id: uid(), attachment_ids: [answer.data.id], internal: node.querySelector(".internal").checked };
+          if (live.send(frame)) { textarea.value = ""; sessionStorage.removeItem(draftKey(item.id)); }
+        })
+        .catch(function () { input.value = ""; flash(S.upload_failed, true); });
+    });
     node.addEventListener("click", function (event) {
       focusPane(item.id);
       var action = event.target.dataset && event.target.dataset.action;

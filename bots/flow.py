@@ -49,9 +49,9 @@ from helpdesk.payloads import ticket_public_payload
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM
 from helpdesk.selectors import ticket_public_lookup
+from helpdesk.services.console import ASSISTANT_SUMMARY_EVENT
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.conversations import conversation_to_queue, message_post
-from helpdesk.services.console import ASSISTANT_SUMMARY_EVENT
 from helpdesk.services.tickets import ticket_create
 
 MAX_FAILURES = 2

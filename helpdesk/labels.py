@@ -94,7 +94,7 @@ def label(table: dict[str, Promise], code: str) -> str:
 
 
 def arrow() -> str:
-    """"From → to" reads the other way round in a right-to-left language."""
+    """ "From → to" reads the other way round in a right-to-left language."""
     return "←" if translation.get_language_bidi() else "→"
 
 

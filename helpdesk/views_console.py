@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk import selectors_queue
 from helpdesk.errors import DomainError
 from helpdesk.labels import console_labels
+from helpdesk.media import MAX_FILE_BYTES
 from helpdesk.models import (
     Category,
     Disposition,
@@ -24,7 +25,6 @@ from helpdesk.models import (
     Section,
     Skill,
 )
-from helpdesk.media import MAX_FILE_BYTES
 from helpdesk.payloads import attachment_payload
 from helpdesk.services import distributor
 from helpdesk.services.console import console_upload as agent_upload

@@ -35,8 +35,8 @@ from helpdesk.roles import Actor, role_of
 from helpdesk.selectors_queue import desk_tickets
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import contact_update
-from helpdesk.services.distributor import is_ended_by_citizen
 from helpdesk.services.conversations import citizen_group, message_post
+from helpdesk.services.distributor import is_ended_by_citizen
 from helpdesk.services.tickets import ticket_create
 
 CS = ConversationState

@@ -7,10 +7,10 @@ live server's console hears their events over the shared Redis channel layer.
 from __future__ import annotations
 
 import re
-from io import StringIO
-from pathlib import Path
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest

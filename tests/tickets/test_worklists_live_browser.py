@@ -49,7 +49,9 @@ def off_the_loop(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 
 
 def _signed_in(browser: Any, url: str, username: str, locale: str, path: str) -> Page:
-    page: Page = browser.new_context(viewport={"width": 1366, "height": 900}, locale=locale).new_page()
+    page: Page = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale=locale
+    ).new_page()
     page.goto(f"{url}/accounts/login/")
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
@@ -77,7 +79,9 @@ def _registered(subject: str, *, in_section_of: str) -> Ticket:
 
 
 def _dispatched(ticket: Ticket) -> None:
-    ticket_dispatch(ticket=ticket, actor=actor_for(get_user_model().objects.get(username="dispatcher")))
+    ticket_dispatch(
+        ticket=ticket, actor=actor_for(get_user_model().objects.get(username="dispatcher"))
+    )
 
 
 def _to_partner(ticket: Ticket) -> None:

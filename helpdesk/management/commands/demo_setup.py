@@ -138,8 +138,13 @@ CANNED_REPLIES: list[dict[str, str]] = [
         "code": "partner-referral",
         "title_ar": "إحالة لجهة شريكة",
         "title_en": "Referred to a partner",
-        "text_ar": "هذا الموضوع من اختصاص جهة أخرى، وقد أحلناه إليها برقم {reference}. ستصلك رسالة بالتفاصيل.",
-        "text_en": "This is handled by another body; we forwarded it as {reference}. You will get an SMS.",
+        "text_ar": (
+            "هذا الموضوع من اختصاص جهة أخرى، وقد أحلناه إليها برقم {reference}. "
+            "ستصلك رسالة بالتفاصيل."
+        ),
+        "text_en": (
+            "This is handled by another body; we forwarded it as {reference}. You will get an SMS."
+        ),
     },
 ]
 

@@ -7,15 +7,12 @@ live server's console hears their events over the shared Redis channel layer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bots.models import BotChannelSettings
@@ -26,8 +23,8 @@ from helpdesk.models import AgentProfile, Category, Conversation, Presence, Tick
 from tests.bots.conftest import png_bytes
 from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM
+from tests.live import off_the_loop, sign_in
 
-T = TypeVar("T")
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -39,22 +36,6 @@ RAW_CODES = re.compile(
     r"agent_closed|offer_expired|left_message|road_damage)\b|(?<![A-Za-z])(ar|en)(?![A-Za-z])"
 )
 RAW_CODES_AR = re.compile(r"[A-Za-z_]{2,}")  # an Arabic console shows no Latin word at all
-
-
-def off_the_loop(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """Run Django code beside Playwright, whose sync API keeps an event loop in this thread.
-
-    (Services publish their events with ``async_to_sync``, which refuses that thread.)
-    """
-
-    def run() -> T:
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def _desk(*, capacity: int = 3) -> None:
@@ -81,10 +62,7 @@ def _chat_started(name: str, *texts: str) -> Conversation:
 def _console(browser: Any, url: str, locale: str) -> Page:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale=locale)
     page: Page = context.new_page()
-    page.goto(f"{url}/accounts/login/")
-    page.locator("input[name=username]").fill("agent")
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("button.primary[type=submit]").click()
+    sign_in(page, url, "agent", DEMO_PASSWORD)
     page.wait_for_url(re.compile(r"/console/$"))
     expect(page.locator("#link-state")).to_have_text(re.compile(r"Connected|متصل"))
     page.locator("#presence").select_option("available")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from django.conf import global_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
@@ -21,11 +18,11 @@ from helpdesk.roles import actor_for
 from helpdesk.services.contacts import contact_create
 from helpdesk.services.tickets import ticket_create, ticket_dispatch, ticket_forward_to_partner
 from tests.conftest import CHROMIUM
+from tests.live import off_the_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -35,28 +32,11 @@ def _hashers_the_live_server_knows(settings: Any) -> None:
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
-def off_the_loop(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """Django code beside Playwright's sync API (which keeps an event loop in this thread)."""
-
-    def run() -> T:
-        try:
-            return function(*args, **kwargs)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
 def _signed_in(browser: Any, url: str, username: str, locale: str, path: str) -> Page:
     page: Page = browser.new_context(
         viewport={"width": 1366, "height": 900}, locale=locale
     ).new_page()
-    page.goto(f"{url}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("button.primary[type=submit]").click()
-    page.wait_for_url(lambda address: "/accounts/login/" not in address)
+    sign_in(page, url, username, DEMO_PASSWORD)
     page.goto(f"{url}{path}")
     expect(page.locator("[data-live-worklist]")).to_have_attribute("data-live", "up")
     return page
@@ -106,6 +86,8 @@ def test_it_shows_new_and_forwarded_tickets_on_each_worklist_without_a_reload(
 
             first = off_the_loop(_registered, "حفرة في الطريق", in_section_of="section")
             expect(dispatcher.locator("#waiting")).to_contain_text(first.reference)
+            # Right to left: the arrow from category to section points left.
+            expect(dispatcher.locator("#waiting header").first).to_contain_text("←")
             expect(section.locator("#worklist")).not_to_contain_text(first.reference)
 
             off_the_loop(_dispatched, first)

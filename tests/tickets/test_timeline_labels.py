@@ -35,20 +35,17 @@ def _timeline(html: str) -> str:
 def test_it_writes_the_timeline_in_words(org: Org, language: str) -> None:
     agent = make_agent()
     conversation = make_waiting()
-    message_append(
-        conversation_id=conversation.pk,
-        sender_kind=SenderKind.SYSTEM,
-        channel="webchat",
-        event="opened",
-        data={"channel": "webchat"},
-    )
-    message_append(
-        conversation_id=conversation.pk,
-        sender_kind=SenderKind.SYSTEM,
-        channel="webchat",
-        event="queued",
-        data={"reason": "assistant:citizen_asked"},
-    )
+    for event, data in (
+        ("opened", {"channel": "webchat"}),
+        ("queued", {"reason": "assistant:citizen_asked"}),
+    ):
+        message_append(
+            conversation_id=conversation.pk,
+            sender_kind=SenderKind.SYSTEM,
+            channel="webchat",
+            event=event,
+            data=data,
+        )
     distributor.conversation_pick(user=agent, conversation=conversation)
     ticket = conversation_ticket_create(
         user=agent,

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bots.models import ActiveHours, BotChannelSettings, BotSession, Stage
+from bots.models import ActiveHours, BotChannelSettings, BotSession, KnowledgeArticle, Stage
 from bots.search import article_search
 from bots.services import (
     DEFAULT_CLOSED_AR,
@@ -50,6 +50,7 @@ from helpdesk.privacy.notice import chat_notice
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM
 from helpdesk.selectors import ticket_public_lookup
+from helpdesk.services.console import ASSISTANT_SUMMARY_EVENT
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.conversations import conversation_to_queue, message_post
 from helpdesk.services.tickets import ticket_create
@@ -764,6 +765,11 @@ _STAGES: dict[str, Callable[[Turn], None]] = {
 
 # ---- hand-over ------------------------------------------------------------------------
 
+_OUTCOMES = {
+    "found": gettext_lazy("found, status given"),
+    "not_found": gettext_lazy("not found"),
+    "rate_limited": gettext_lazy("too many attempts, refused"),
+}
 _REASONS = {
     "citizen_asked": gettext_lazy("the citizen asked for a staff member"),
     "not_understood": gettext_lazy("the assistant did not understand twice in a row"),
@@ -781,13 +787,20 @@ def _hand_over(turn: Turn) -> None:
                 notice or (DEFAULT_CLOSED_EN if turn.language == "en" else DEFAULT_CLOSED_AR)
             )
         message_post(conversation=conversation, sender_kind=SenderKind.BOT, text=reply)
-    with translation.override(settings.LANGUAGE_CODE):
-        message_post(
-            conversation=conversation,
-            sender_kind=SenderKind.BOT,
-            text=handover_summary(turn.session, reason=turn.handed_over),
-            is_internal=True,
-        )
+    # Written in every staff language: each agent's console shows theirs (``data``).
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = handover_summary(turn.session, reason=turn.handed_over)
+    report = turn.slots.get("report") or {}
+    message_post(
+        conversation=conversation,
+        sender_kind=SenderKind.BOT,
+        text=texts.get(settings.LANGUAGE_CODE, ""),
+        is_internal=True,
+        event=ASSISTANT_SUMMARY_EVENT,
+        data={"texts": texts, "subject": str(report.get("description", ""))[:120]},
+    )
     turn.session.stage = Stage.HANDED_OVER
     turn.session.save(update_fields=["stage", "updated_at"])
     conversation_to_queue(conversation, reason=f"assistant:{turn.handed_over}")
@@ -798,7 +811,8 @@ def handover_summary(session: BotSession, *, reason: str) -> str:
     slots = session.slots
     lines = [
         _("Assistant summary — %(reason)s") % {"reason": _REASONS.get(reason, reason)},
-        _("Language: %(language)s") % {"language": session.language},
+        _("Language: %(language)s")
+        % {"language": translation.get_language_info(session.language)["name_translated"]},
     ]
     history = slots.get("history", [])
     if history:
@@ -807,10 +821,19 @@ def handover_summary(session: BotSession, *, reason: str) -> str:
     for lookup in slots.get("lookups", []):
         lines.append(
             _("Status look-up %(reference)s: %(outcome)s")
-            % {"reference": lookup["reference"], "outcome": lookup["outcome"]}
+            % {
+                "reference": lookup["reference"],
+                "outcome": _OUTCOMES.get(lookup["outcome"], lookup["outcome"]),
+            }
         )
     if slots.get("articles"):
-        lines.append(_("Articles shown: %(slugs)s") % {"slugs": ", ".join(slots["articles"])})
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        titles = {
+            article.slug: article.title(language)
+            for article in KnowledgeArticle.objects.filter(slug__in=slots["articles"])
+        }
+        shown = _(", ").join(titles.get(slug, slug) for slug in slots["articles"])
+        lines.append(_("Articles shown: %(titles)s") % {"titles": shown})
     if slots.get("articles_not_found"):
         lines.append(
             _("No article found for: %(queries)s")

@@ -22,14 +22,18 @@ leave from the loop) and replies go through the process's group commit.
 from __future__ import annotations
 
 import json
+import uuid
 from collections import OrderedDict
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
-from chat.sockets import LoopConsumer
+from chat.frames import MAX_ATTACHMENTS
+from chat.sockets import LoopConsumer, scope_language
 from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
@@ -56,6 +60,7 @@ FRAMES: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "text": (str, True),
         "client_id": (str, True),
         "internal": (bool, False),
+        "attachment_ids": (list, False),
     },
     "typing": {"conversation": (str, True), "active": (bool, True)},
     "read": {"conversation": (str, True), "seq": (int, True)},
@@ -125,7 +130,9 @@ def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
 
 def _desk_conversation(user: Any, public_id: str) -> Conversation | None:
     try:
-        return console.conversation_for_agent(user=user, conversation=public_id, offered_ok=True)
+        return console.conversation_for_agent(
+            user=user, conversation=public_id, offered_ok=True, ended_ok=True
+        )
     except DomainError:
         return None
 
@@ -139,6 +146,7 @@ class AgentConsoleConsumer(LoopConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
+        self.language = scope_language(self.scope)  # error frames and labels in it
         self.sent_seq: dict[str, int] = {}
         self.seen_seq: OrderedDict[str, int] = OrderedDict()
         self.desk_seq = 0
@@ -169,26 +177,29 @@ class AgentConsoleConsumer(LoopConsumer):
         if not hasattr(self, "user"):
             return  # refused in connect; the close is on its way
         # A frame the server cannot read earns an error frame; the connection stays.
-        if text_data is None:
-            await self.send_error(
-                InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"), None
-            )
-            return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error(
-                InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
-            )
-            return
+        with translation.override(self.language):
+            if text_data is None:
+                await self.send_error(
+                    InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"),
+                    None,
+                )
+                return
+            try:
+                content = json.loads(text_data)
+            except ValueError:
+                await self.send_error(
+                    InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
+                )
+                return
         await self.receive_json(content)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        try:
-            kind, fields = parse(content)
-            await self.dispatch_frame(kind, fields)
-        except DomainError as exc:
-            await self.send_error(exc, content)
+        with translation.override(self.language):
+            try:
+                kind, fields = parse(content)
+                await self.dispatch_frame(kind, fields)
+            except DomainError as exc:
+                await self.send_error(exc, content)
 
     async def send_error(self, exc: DomainError, content: Any) -> None:
         """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
@@ -233,6 +244,7 @@ class AgentConsoleConsumer(LoopConsumer):
                 text=fields["text"],
                 client_id=fields["client_id"],
                 internal=fields.get("internal", False),
+                attachment_ids=_upload_ids(fields.get("attachment_ids", [])),
             )
             await self.send_json(
                 {
@@ -275,6 +287,7 @@ class AgentConsoleConsumer(LoopConsumer):
                 user=user,
                 conversation=fields["conversation"],
                 offered_ok=True,
+                ended_ok=True,
             )
             history = await call(_contact_history, user, found)
             await self.send_json({"type": "history", **history})
@@ -295,6 +308,7 @@ class AgentConsoleConsumer(LoopConsumer):
                     "type": "ticket_created",
                     "conversation": fields["conversation"],
                     "reference": ticket.reference,
+                    "url": reverse("ticket_detail", args=[ticket.pk]),
                 }
             )
 
@@ -430,6 +444,17 @@ class AgentConsoleConsumer(LoopConsumer):
             self.sent_seq[public_id] = seq
             return
         await self.send_missed(public_id, up_to_seq=seq)
+
+
+def _upload_ids(value: list[Any]) -> tuple[str, ...]:
+    if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(
+            _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}, code="invalid_frame"
+        )
+    try:
+        return tuple(str(uuid.UUID(item)) for item in value)
+    except ValueError:
+        raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
 
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:

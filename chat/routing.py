@@ -10,8 +10,10 @@ from django.urls import URLPattern, path
 
 from chat.consumers import CitizenChatConsumer
 from chat.consumers_agent import AgentConsoleConsumer
+from chat.consumers_work import WorklistConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
     path("ws/chat/", CitizenChatConsumer.as_asgi(), name="ws_chat"),
     path("ws/agent/", AuthMiddlewareStack(AgentConsoleConsumer.as_asgi()), name="ws_agent"),
+    path("ws/work/", AuthMiddlewareStack(WorklistConsumer.as_asgi()), name="ws_work"),
 ]

@@ -17,6 +17,9 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class LoopConsumer(AsyncJsonWebsocketConsumer):
@@ -31,3 +34,24 @@ class LoopConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         await self.disconnect(message["code"])
         raise StopConsumer()
+
+
+def scope_language(scope: dict[str, Any]) -> str:
+    """The language the person behind a socket reads, as ``LocaleMiddleware`` finds it.
+
+    The language cookie (set by the language switch), then the browser's
+    ``Accept-Language``, then the site's default.
+    """
+    candidates = [scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")]
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            header = value.decode("latin-1")
+            candidates.extend(code for code, _q in parse_accept_lang_header(header))
+    for code in candidates:
+        if not code or code == "*":
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return str(settings.LANGUAGE_CODE)

@@ -47,6 +47,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.open311 import open311_key_revoke
 from helpdesk.privacy.access import access_record_request
+from helpdesk.services.staff import staff_role_sync
 
 admin.site.site_header = _("Nidaa administration")
 admin.site.site_title = _("Nidaa")
@@ -278,6 +279,23 @@ admin.site.unregister(user_model)
 class StaffUserAdmin(UserAdmin):
     inlines = [AgentProfileInline]
     list_display = ["username", "first_name", "last_name", "profile_role", "is_active"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """An administrator who is not a superuser cannot hand out superuser or raw rights."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        hidden = {"is_superuser", "groups", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        profile = AgentProfile.objects.filter(user=form.instance).first()
+        if profile is not None:  # the role chosen in the profile gives its rights
+            staff_role_sync(user=form.instance, role=profile.role)
 
     @admin.display(description=_("role"))
     def profile_role(self, obj: object) -> str:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +13,21 @@ def _ensure_role_groups(**kwargs: Any) -> None:
     role_groups_ensure()
 
 
+def _logged_out(user: Any = None, **kwargs: Any) -> None:
+    from helpdesk.services.presence import presence_logged_out
+
+    presence_logged_out(user=user)
+
+
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = _("Contact center")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_role_groups, sender=self)
+        # After every app's migration, not only ours: the administrator's group holds
+        # permissions of other apps (social accounts, the assistant), created by theirs.
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="helpdesk_role_groups")
+        user_logged_out.connect(_logged_out, dispatch_uid="helpdesk_presence_logged_out")
         # Connects the access log's flush to the end of every request.
         import helpdesk.privacy.access  # noqa: F401

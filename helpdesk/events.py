@@ -62,6 +62,11 @@ def section_group(section_id: int) -> str:
     return f"section.{section_id}"
 
 
+def partner_group(partner_id: int) -> str:
+    """The worklists of a partner agency's users: only what was forwarded to it."""
+    return f"partner.{partner_id}"
+
+
 def role_group(role: str) -> str:
     """Every workspace of one role: dispatchers, supervisors …"""
     return f"role.{role}"

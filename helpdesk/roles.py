@@ -27,18 +27,47 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "supervise",
         "serve_conversations",
     ),
-    Role.ADMINISTRATOR: (
-        "supervise",
-        # The tourism desk's establishments, and the topic of suggestions, kept in the admin.
-        "view_establishment",
-        "add_establishment",
-        "change_establishment",
-        "view_establishmentrating",
-        "view_suggestion",
-        "change_suggestion",
-    ),
+    Role.ADMINISTRATOR: ("supervise",),
     Role.PARTNER: ("work_partner_ticket",),
     Role.TOURISM_OFFICIAL: (),
+}
+
+
+ALL = ("view", "add", "change", "delete")
+# What the administrator manages in the Django admin ("app_label.model": actions), on
+# top of its role permissions. Contacts, conversations and tickets are not here:
+# the administrator runs the center's setup, not its casework.
+ADMINISTRATOR_MODELS: dict[str, tuple[str, ...]] = {
+    "helpdesk.organisationsettings": ("view", "change"),
+    "helpdesk.directorate": ALL,
+    "helpdesk.section": ALL,
+    "helpdesk.category": ALL,
+    "helpdesk.partner": ALL,
+    "helpdesk.slapolicy": ALL,
+    "helpdesk.slatarget": ALL,
+    "helpdesk.skill": ALL,
+    "helpdesk.holiday": ALL,
+    "helpdesk.cannedreply": ALL,
+    "helpdesk.agentprofile": ALL,
+    "helpdesk.partnerapitoken": ("view", "change"),
+    "helpdesk.classifierexample": ("view", "change", "delete"),
+    "helpdesk.classifiermodel": ("view", "change"),
+    "helpdesk.notificationtemplate": ALL,
+    "helpdesk.notification": ("view", "change"),
+    "helpdesk.slaalert": ("view",),
+    # The tourism desk's establishments, and the topic of suggestions.
+    "helpdesk.establishment": ("view", "add", "change"),
+    "helpdesk.establishmentrating": ("view",),
+    "helpdesk.suggestion": ("view", "change"),
+    # Apps' Open311 keys (revoked here), and how long each class of data is kept.
+    "helpdesk.open311apikey": ("view", "change"),
+    "helpdesk.retentionperiod": ("view", "change"),
+    "auth.user": ALL,
+    "social.xaccount": ALL,
+    "social.facebookpage": ALL,
+    "social.inboxdelivery": ("view",),
+    "bots.knowledgearticle": ALL,
+    "bots.botchannelsettings": ALL,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncHour
+from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -32,6 +33,10 @@ LINE_STATES = (CS.OFFERED, CS.ASSIGNED)
 DEFAULT_HANDLE_SECONDS = 240
 REPLAY_LIMIT = 500
 QUEUE_LIST_LENGTH = 100  # the waiting conversations a console lists
+# The reason (and provisional disposition) of a chat the citizen ended (chat/services.py).
+CITIZEN_ENDED = "citizen_ended"
+# How long a chat the citizen ended waits on its agent's desk for the wrap-up.
+ENDED_KEPT = datetime.timedelta(hours=12)
 
 
 def queue_waiting_list() -> QuerySet[Conversation]:
@@ -185,6 +190,17 @@ def console_snapshot(user_id: int, *, queue: list[dict[str, Any]] | None = None)
     profile = AgentProfile.objects.select_related("user").get(user_id=user_id)
     org = OrganisationSettings.load()
     desk = list(agent_conversations(user_id))
+    ended = list(
+        Conversation.objects.filter(
+            state=CS.CLOSED,
+            assignee_id=user_id,
+            disposition=CITIZEN_ENDED,
+            closed_at__gte=timezone.now() - ENDED_KEPT,
+        )
+        .select_related("contact", "required_skill")
+        .order_by("closed_at", "pk")
+    )
+    tickets = desk_tickets([c.pk for c in desk + ended])
     return {
         "agent": {
             "id": user_id,
@@ -197,8 +213,27 @@ def console_snapshot(user_id: int, *, queue: list[dict[str, Any]] | None = None)
         "agents_may_pick": org.agents_may_pick,
         "queue": queue if queue is not None else queue_list(),
         "offers": [queue_item_payload(c) for c in desk if c.state == CS.OFFERED],
-        "conversations": [queue_item_payload(c) for c in desk if c.state != CS.OFFERED],
+        "conversations": [
+            {**queue_item_payload(c), "tickets": tickets.get(c.pk, [])}
+            for c in desk + ended
+            if c.state != CS.OFFERED
+        ],
     }
+
+
+def desk_tickets(conversation_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """The tickets registered from each conversation: reference and staff link, oldest first."""
+    found: dict[int, list[dict[str, str]]] = {}
+    rows = (
+        Ticket.objects.filter(conversation_id__in=conversation_ids)
+        .order_by("pk")
+        .values_list("conversation_id", "pk", "reference")
+    )
+    for conversation_id, pk, reference in rows:
+        found.setdefault(conversation_id, []).append(
+            {"reference": reference, "url": reverse("ticket_detail", args=[pk])}
+        )
+    return found
 
 
 def staff_messages_after(
@@ -249,6 +284,7 @@ def contact_history(conversation: Conversation) -> dict[str, Any]:
         "tickets": [
             {
                 "reference": t.reference,
+                "url": reverse("ticket_detail", args=[t.pk]),
                 "status": t.get_status_display(),
                 "category": t.category.name,
                 "created_at": t.created_at.isoformat(),

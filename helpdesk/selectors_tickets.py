@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from helpdesk.attachments import attachment_url
 from helpdesk.classify import category_suggestions, clear_leader
+from helpdesk.labels import arrow, attachment_title, message_text, role_label
 from helpdesk.models import (
     Attachment,
     Category,
@@ -211,9 +212,8 @@ def _actor_name(user: Any) -> str:
 
 def _event_entry(event: TicketEvent) -> TimelineEntry:
     if event.to_status:
-        title = f"{S(event.from_status).label if event.from_status else '—'} → " + str(
-            S(event.to_status).label
-        )
+        before = S(event.from_status).label if event.from_status else "—"
+        title = f"{before} {arrow()} {S(event.to_status).label}"
     else:
         title = str(event.get_kind_display())
     return TimelineEntry(
@@ -221,7 +221,7 @@ def _event_entry(event: TicketEvent) -> TimelineEntry:
         kind="event",
         title=title,
         text=event.note,
-        actor=_actor_name(event.actor) or event.actor_role,
+        actor=_actor_name(event.actor) or role_label(event.actor_role),
         is_public=event.is_public,
         data={"event_kind": event.kind, **event.data},
     )
@@ -232,7 +232,7 @@ def _message_entry(message: Message) -> TimelineEntry:
         at=message.created_at,
         kind="message",
         title=str(message.get_sender_kind_display()),
-        text=message.text or message.event,
+        text=message_text(message),
         actor=_actor_name(message.sender_user),
         is_public=not message.is_internal,
         data={"seq": message.seq, "event": message.event},
@@ -243,7 +243,7 @@ def _attachment_entry(attachment: Attachment) -> TimelineEntry:
     return TimelineEntry(
         at=attachment.created_at,
         kind="attachment",
-        title=attachment.purpose or attachment.content_type,
+        title=attachment_title(attachment),
         text=attachment.original_name,
         attachment=attachment,
         url=attachment_url(attachment) if attachment.file else attachment.external_url,
@@ -256,7 +256,7 @@ def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
         TimelineEntry(
             at=notification.created_at,
             kind="notification",
-            title=f"{notification.get_channel_display()} → {notification.recipient}",
+            title=f"{notification.get_channel_display()} {arrow()}",
             # A partner callback's body is JSON for a machine: its event type says it all.
             text=(
                 notification.subject
@@ -264,6 +264,7 @@ def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
                 else notification.body
             ),
             data={
+                "recipient": notification.recipient,
                 "event": notification.get_template_key_display(),
                 "status": notification.get_status_display(),
                 "delivery": notification.delivery_status,

@@ -186,6 +186,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Arabic numbers with a decimal point, not Django's «225,6» (helpdesk/formats/ar).
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 TIME_ZONE = "Asia/Muscat"
 USE_I18N = True
 USE_TZ = True

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/export/<slug:table>.csv", report_views.reports_export, name="reports_export"),
     path("healthz", views.healthz, name="healthz"),
     path("console/", views_console.console, name="console"),
+    path("console/upload/", views_console.console_upload, name="console_upload"),
     path("supervisor/", views_console.supervisor, name="supervisor"),
     path("supervisor/wallboard.json", views_console.supervisor_wallboard, name="wallboard"),
     path("supervisor/reassign/", views_console.supervisor_reassign, name="supervisor_reassign"),

@@ -8,11 +8,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk import charts, selectors_queue
 from helpdesk.errors import DomainError
+from helpdesk.labels import console_labels
+from helpdesk.media import MAX_FILE_BYTES
 from helpdesk.models import (
     Category,
     Disposition,
@@ -22,7 +25,9 @@ from helpdesk.models import (
     Section,
     Skill,
 )
+from helpdesk.payloads import attachment_payload
 from helpdesk.services import distributor
+from helpdesk.services.console import console_upload as agent_upload
 
 
 def _console_strings() -> dict[str, str]:
@@ -43,18 +48,17 @@ def _console_strings() -> dict[str, str]:
         "ticket_created": _("Ticket registered:"),
         "expires": _("answer within"),
         "seconds": _("s"),
-        "event_opened": _("Conversation opened"),
-        "event_queued": _("Waiting in the queue"),
-        "event_offered": _("Offered to"),
-        "event_assigned": _("Assigned to"),
-        "event_offer_expired": _("Offer not answered by"),
-        "event_transferred": _("Transferred"),
-        "event_reassigned": _("Reassigned to"),
-        "event_agent_left": _("Agent left:"),
-        "event_requeued": _("Back in the queue"),
-        "event_wrap_up": _("Wrap-up"),
-        "event_closed": _("Closed"),
         "waiting": _("waiting"),
+        "ended": _("The citizen ended the chat. Register a ticket if needed, then close it."),
+        "ticket_link": _("Ticket"),
+        "new_offer": _("New conversation offered"),
+        "phone": _("Phone"),
+        "queue": _("queue"),
+        "no_messages": _("No messages yet"),
+        "upload_failed": _("The file could not be sent."),
+        "other": _("other"),
+        "attach": _("Attach a photo or file"),
+        "unread": _("unread"),
     }
 
 
@@ -65,6 +69,8 @@ def console(request: HttpRequest) -> HttpResponse:
         "user_id": request.user.pk,
         "language": request.LANGUAGE_CODE,
         "strings": _console_strings(),
+        "labels": console_labels(),
+        "upload_url": reverse("console_upload"),
         "presences": [{"value": v, "label": str(label)} for v, label in Presence.choices],
         "dispositions": [{"value": v, "label": str(label)} for v, label in Disposition.choices],
         "priorities": [{"value": v, "label": str(label)} for v, label in Priority.choices],
@@ -84,7 +90,33 @@ def console(request: HttpRequest) -> HttpResponse:
         ],
         "canned": selectors_queue.canned_reply_list(),
     }
-    return render(request, "console/console.html", {"config": config})
+    return render(request, "console/console.html", {"config": config, "canned": config["canned"]})
+
+
+@require_POST
+@login_required
+@permission_required("helpdesk.serve_conversations", raise_exception=True)
+def console_upload(request: HttpRequest) -> JsonResponse:
+    """A photo or file for the agent's next message; the ``send`` frame names its id."""
+    file = request.FILES.get("file")
+    if file is None:
+        return JsonResponse(
+            {"error": _("Choose a file to send."), "code": "missing_file"}, status=400
+        )
+    if file.size is None or file.size > MAX_FILE_BYTES:
+        message = _("The file is too large (at most %(mb)d MB).") % {"mb": MAX_FILE_BYTES // 2**20}
+        return JsonResponse({"error": message, "code": "too_large"}, status=400)
+    try:
+        attachment = agent_upload(
+            user=request.user,
+            conversation=request.POST.get("conversation", ""),
+            data=file.read(),
+            filename=file.name or "",
+            content_type=file.content_type or "application/octet-stream",
+        )
+    except DomainError as exc:
+        return JsonResponse({"error": exc.message, "code": exc.code}, status=400)
+    return JsonResponse(attachment_payload(attachment), status=201)
 
 
 @login_required

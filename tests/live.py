@@ -34,13 +34,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT_SECONDS = 30.0
@@ -192,3 +193,32 @@ def live_servers(
     finally:
         for server in started:
             server.stop()
+
+
+T = TypeVar("T")
+
+
+def off_the_loop(function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run Django code beside Playwright, whose sync API keeps an event loop in this thread.
+
+    (Django refuses ORM calls in such a thread, and services publish their events with
+    ``async_to_sync``, which refuses it too.)
+    """
+
+    def run() -> T:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def sign_in(page: Any, url: str, username: str, password: str) -> None:
+    """Sign in through the staff login form; returns once the user has left it."""
+    page.goto(f"{url}/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("button.primary[type=submit]").click()
+    page.wait_for_url(lambda address: "/accounts/login/" not in address)

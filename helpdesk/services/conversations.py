@@ -263,20 +263,25 @@ def _existing(channel: str, external_id: str) -> Message | None:
     )
 
 
+def uploads_claim(message: Message, upload_ids: tuple[str, ...]) -> list[Attachment]:
+    """Attach files uploaded to the message's conversation (not sent yet) to the message."""
+    if not upload_ids:
+        return []
+    claimed = Attachment.objects.filter(
+        public_id__in=upload_ids,
+        conversation=message.conversation,
+        message__isnull=True,
+    ).update(message=message)
+    if claimed != len(set(upload_ids)):
+        raise InvalidInput(
+            _("An attached image was not found or was already sent."), code="unknown_attachment"
+        )
+    return list(Attachment.objects.filter(message=message).order_by("pk"))
+
+
 def _attach(message: Message, inbound: InboundMessage) -> list[Attachment]:
     """Attach the uploads and files the message came with; returns them."""
-    attached: list[Attachment] = []
-    if inbound.attachment_ids:
-        claimed = Attachment.objects.filter(
-            public_id__in=inbound.attachment_ids,
-            conversation=message.conversation,
-            message__isnull=True,
-        ).update(message=message)
-        if claimed != len(set(inbound.attachment_ids)):
-            raise InvalidInput(
-                _("An attached image was not found or was already sent."), code="unknown_attachment"
-            )
-        attached.extend(Attachment.objects.filter(message=message).order_by("pk"))
+    attached = uploads_claim(message, inbound.attachment_ids)
     for item in inbound.attachments:
         attached.append(
             file_store(
@@ -309,13 +314,19 @@ def message_post(
     user: Any = None,
     is_internal: bool = False,
     client_id: str | None = None,
+    event: str = "",
+    data: dict[str, Any] | None = None,
+    attachment_ids: tuple[str, ...] = (),
 ) -> Message:
     """An agent's or the assistant's message; delivered to the channel after commit.
 
     Idempotent by ``client_id``: the same one again returns the stored message.
+    ``event`` and ``data``: a note with a kind and structure of its own (the
+    assistant's hand-over summary, written in every staff language).
+    ``attachment_ids``: files uploaded to the conversation beforehand, sent with it.
     """
     text = _validated_text(text)
-    if not text:
+    if not text and not attachment_ids:
         raise InvalidInput(_("The message is empty."), code="empty")
     if conversation.state == ConversationState.CLOSED:
         raise InvalidInput(_("This conversation is closed."), code="conversation_closed")
@@ -331,10 +342,12 @@ def message_post(
                 user=user,
                 external_id=external_id,
                 is_internal=is_internal,
+                event=event,
+                data=data,
             )
             if conversation.state == ConversationState.CLOSED:
                 raise InvalidInput(_("This conversation is closed."), code="conversation_closed")
-            message_publish(message, attachments=[])
+            message_publish(message, attachments=uploads_claim(message, attachment_ids))
             if not is_internal:
                 adapter = adapters.adapter_for(conversation.channel)
                 if adapter is not None:

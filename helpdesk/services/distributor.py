@@ -42,6 +42,7 @@ from helpdesk.models import (
     Skill,
 )
 from helpdesk.selectors_queue import (
+    CITIZEN_ENDED,
     SERVING_ROLES,
     agent_loads,
     lines_in_use,
@@ -515,6 +516,14 @@ def _target_profile(to_agent: Any) -> AgentProfile:
     return profile
 
 
+def is_ended_by_citizen(conversation: Conversation) -> bool:
+    """Closed by the citizen and not yet wrapped up by its agent (no disposition chosen).
+
+    It stays on the agent's console for the wrap-up and a ticket until the agent closes it.
+    """
+    return conversation.state == CS.CLOSED and conversation.disposition == CITIZEN_ENDED
+
+
 def _ensure_handles(conversation: Conversation, user: Any) -> None:
     if conversation.state not in (CS.ASSIGNED, CS.WRAP_UP):
         raise InvalidInput(_("This conversation is not being served."), code="not_assigned")
@@ -655,6 +664,12 @@ def conversation_close(
         raise InvalidInput(_("Choose how the conversation ended."), code="invalid_disposition")
     with transaction.atomic():
         locked = _conversation_locked(conversation)
+        if is_ended_by_citizen(locked) and locked.assignee_id == user.pk:
+            # The citizen ended it; the agent's wrap-up records how it ended.
+            locked.disposition = disposition
+            locked.save(update_fields=["disposition"])
+            system_event_record(locked, event="wrap_up", data={"disposition": disposition})
+            return locked
         _ensure_handles(locked, user)
         _close(locked, disposition=disposition, reason="agent_closed")
     return locked

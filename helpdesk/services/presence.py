@@ -58,6 +58,22 @@ def presence_set(*, user: Any, presence: str, reason: str = "") -> AgentProfile:
     return profile
 
 
+def presence_logged_out(*, user: Any) -> None:
+    """Logging out ends the agent's shift at once: off duty, their chats back to the queue.
+
+    (Without it they stayed on duty, holding their chats, for the whole grace period.)
+    """
+    if user is None or not getattr(user, "pk", None):
+        return
+    on_duty = (
+        AgentProfile.objects.filter(user_id=user.pk, role__in=SERVING_ROLES)
+        .exclude(presence=Presence.OFF_DUTY)
+        .exists()
+    )
+    if on_duty:
+        presence_set(user=user, presence=Presence.OFF_DUTY, reason="logged_out")
+
+
 def presence_heartbeat(*, user: Any) -> int:
     """The console is alive; called on connect and every few seconds while connected.
 

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 from helpdesk.models import AgentProfile, Partner, Role, Section, Skill
-from helpdesk.roles import ROLE_PERMISSIONS, group_name
+from helpdesk.roles import ADMINISTRATOR_MODELS, ROLE_PERMISSIONS, group_name
 
 
 def role_groups_ensure() -> dict[str, Group]:
@@ -17,10 +18,16 @@ def role_groups_ensure() -> dict[str, Group]:
     groups = {}
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=group_name(role))
-        permissions = Permission.objects.filter(
-            content_type__app_label="helpdesk", codename__in=codenames
-        )
-        group.permissions.set(permissions)
+        permissions = Q(content_type__app_label="helpdesk", codename__in=codenames)
+        if role == Role.ADMINISTRATOR:
+            for label, actions in ADMINISTRATOR_MODELS.items():
+                app_label, model = label.split(".")
+                permissions |= Q(
+                    content_type__app_label=app_label,
+                    content_type__model=model,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+        group.permissions.set(Permission.objects.filter(permissions))
         groups[str(role)] = group
     return groups
 
@@ -63,7 +70,15 @@ def staff_user_upsert(
     )
     profile.sections.set(list(sections))
     profile.skills.set(list(skills))
+    staff_role_sync(user=user, role=role)
+    return user
+
+
+def staff_role_sync(*, user: AbstractUser, role: str) -> None:
+    """The user is in exactly their role's group; only administrators enter the admin."""
     groups = role_groups_ensure()
     user.groups.remove(*[g for name, g in groups.items() if name != role])
     user.groups.add(groups[role])
-    return user
+    if not user.is_superuser and user.is_staff != (role == Role.ADMINISTRATOR):
+        user.is_staff = role == Role.ADMINISTRATOR
+        user.save(update_fields=["is_staff"])

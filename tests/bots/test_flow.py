@@ -380,3 +380,19 @@ def test_it_says_when_staff_will_answer_if_handing_over_while_closed(webchat: Ne
     chat.send("agent")
     assert "a staff member will answer when it opens" in chat.last
     assert chat.conversation.state == ConversationState.QUEUED
+
+
+def test_it_leaves_the_hand_over_note_in_every_staff_language_with_what_it_is_about(
+    webchat: NewChat, org: Org
+) -> None:
+    chat = webchat(language="en")
+    chat.send("3")
+    chat.send("There is a pothole on our street")
+    chat.send("agent please")
+    note = chat.conversation.messages.get(event="assistant_summary")
+    assert note.is_internal
+    english, arabic = note.data["texts"]["en"], note.data["texts"]["ar"]
+    assert "Language: English" in english and org.pothole.name_en in english
+    assert "اللغة: الإنجليزية" in arabic and org.pothole.name_ar in arabic
+    assert note.data["subject"] == "There is a pothole on our street"
+    assert note.text == arabic  # the stored text: the center's language

@@ -83,7 +83,8 @@ def test_an_agent_takes_a_chat_replies_and_registers_a_ticket_the_citizen_sees(
             expect(form.locator("[name=phone]")).to_have_value("+96891234567")
             # No model is trained here: the keywords suggest, nothing is pre-selected.
             expect(form.locator("[name=category]")).to_have_value("")
-            expect(form.locator("#ticket-suggestions")).to_contain_text("حفر")
+            # The console speaks the agent's language (English here), not always Arabic.
+            expect(form.locator("#ticket-suggestions")).to_contain_text("Potholes")
             form.locator("[name=category]").select_option("road_damage")
             form.locator("button[value=save]").click()
             expect(pane.locator(".transcript")).to_contain_text(REFERENCE)

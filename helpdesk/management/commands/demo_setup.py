@@ -121,6 +121,39 @@ CANNED_REPLIES: list[dict[str, str]] = [
         "text_ar": "شكرًا لتواصلك مع بلدية مسقط يا {name}. نتمنى لك يومًا طيبًا.",
         "text_en": "Thank you for contacting Muscat Municipality, {name}. Have a good day.",
     },
+    {
+        "code": "ask-photo",
+        "title_ar": "طلب صورة",
+        "title_en": "Ask for a photo",
+        "text_ar": "هل يمكنك إرسال صورة للمشكلة؟ تساعدنا على توجيه البلاغ للجهة المختصة.",
+        "text_en": "Could you send a photo of the problem? It helps us route the report.",
+    },
+    {
+        "code": "ask-phone",
+        "title_ar": "طلب رقم الهاتف",
+        "title_en": "Ask for a mobile number",
+        "text_ar": "أرجو تزويدنا برقم هاتفك لنرسل لك رقم البلاغ ونتائج المتابعة.",
+        "text_en": "Please give us your mobile number so we can send you the ticket number.",
+    },
+    {
+        "code": "one-moment",
+        "title_ar": "لحظة من فضلك",
+        "title_en": "One moment",
+        "text_ar": "لحظة من فضلك يا {name}، أتحقق من الأمر.",
+        "text_en": "One moment please, {name}, I am checking.",
+    },
+    {
+        "code": "partner-referral",
+        "title_ar": "إحالة لجهة شريكة",
+        "title_en": "Referred to a partner",
+        "text_ar": (
+            "هذا الموضوع من اختصاص جهة أخرى، وقد أحلناه إليها برقم {reference}. "
+            "ستصلك رسالة بالتفاصيل."
+        ),
+        "text_en": (
+            "This is handled by another body; we forwarded it as {reference}. You will get an SMS."
+        ),
+    },
 ]
 
 

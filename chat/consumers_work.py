@@ -1,0 +1,67 @@
+"""The staff worklists' live channel at ``/ws/work/`` (dispatcher, section, partner pages).
+
+Read-only: the page sends heartbeats; the server forwards ``ticket.changed`` and
+``reminder.new`` for the tickets the user may see, and the page fetches its lists
+afresh. The groups follow the role's scope: dispatchers and supervisors hear every
+ticket, section staff their sections' tickets, a partner's users what was
+forwarded to their agency.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat.sockets import LoopConsumer, scope_language
+from helpdesk import events
+from helpdesk.models import AgentProfile, Role
+
+CLOSE_FORBIDDEN = 4403
+FORWARDED = ("ticket.changed", "reminder.new")
+
+
+def worklist_groups(user: Any) -> list[str]:
+    """The groups whose ticket events this user's worklists show (empty: no worklist)."""
+    if user is None or not user.is_authenticated:
+        return []
+    profile = AgentProfile.objects.filter(user_id=user.pk).first()
+    if profile is None:
+        return []
+    if profile.role in (Role.DISPATCHER, Role.SUPERVISOR):
+        return [events.role_group(Role.DISPATCHER)]
+    if profile.role == Role.SECTION_STAFF:
+        return [events.section_group(pk) for pk in profile.sections.values_list("pk", flat=True)]
+    if profile.role == Role.PARTNER and profile.partner_id is not None:
+        return [events.partner_group(profile.partner_id)]
+    return []
+
+
+class WorklistConsumer(LoopConsumer):
+    async def connect(self) -> None:
+        await self.accept()
+        self.joined = await events.call(worklist_groups, self.scope.get("user"))
+        if not self.joined:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.language = scope_language(self.scope)
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "heartbeat":
+            await self.send_json({"type": "heartbeat"})
+            return
+        with translation.override(getattr(self, "language", None)):
+            await self.send_json(
+                {"type": "error", "code": "unknown_frame", "message": _("Unknown frame type.")}
+            )
+
+    async def nidaa_event(self, event: dict[str, Any]) -> None:
+        if event["event"] in FORWARDED:
+            await self.send_json({"type": event["event"], **event["payload"]})

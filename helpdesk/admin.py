@@ -45,8 +45,8 @@ from helpdesk.models import (
     Ticket,
     TicketEvent,
 )
-from helpdesk.services.open311 import open311_key_revoke
 from helpdesk.privacy.access import access_record_request
+from helpdesk.services.open311 import open311_key_revoke
 from helpdesk.services.staff import staff_role_sync
 
 admin.site.site_header = _("Nidaa administration")

@@ -28,14 +28,6 @@ from helpdesk.models.organisation import (
     SLAPolicy,
 )
 from helpdesk.models.people import AgentProfile, Contact, ContactIdentity, Presence, Role
-from helpdesk.models.tourism import (
-    TOURISM_DESK,
-    Establishment,
-    EstablishmentKind,
-    EstablishmentRating,
-    Suggestion,
-    SuggestionTopic,
-)
 from helpdesk.models.privacy import (
     DEFAULT_RETENTION_DAYS,
     AccessLog,
@@ -44,6 +36,14 @@ from helpdesk.models.privacy import (
     DataClass,
     PrivacyErasure,
     RetentionPeriod,
+)
+from helpdesk.models.tourism import (
+    TOURISM_DESK,
+    Establishment,
+    EstablishmentKind,
+    EstablishmentRating,
+    Suggestion,
+    SuggestionTopic,
 )
 from helpdesk.models.work import (
     Attachment,
@@ -63,8 +63,8 @@ from helpdesk.models.work import (
 )
 
 __all__ = [
-    "TOURISM_DESK",
     "DEFAULT_RETENTION_DAYS",
+    "TOURISM_DESK",
     "AccessLog",
     "AccessObject",
     "AccessVia",

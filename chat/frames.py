@@ -149,6 +149,7 @@ CLIENT_FRAMES: dict[str, dict[str, Field]] = {
     "start": {
         "name": Field(_str(200)),
         "phone": Field(_str(40), required=False, default=""),
+        "email": Field(_str(254), required=False, default=""),
         "language": Field(_choice("ar", "en"), required=False, default="ar"),
         "desk": Field(_str(50), required=False, default=""),
         # The client's id for this start: sent again after a lost answer, it finds

@@ -31,23 +31,22 @@ from helpdesk.models import (
     Conversation,
     ConversationState,
     Message,
-    OrganisationSettings,
     SenderKind,
     Skill,
     Ticket,
 )
-from helpdesk.roles import SYSTEM
 from helpdesk.services.contacts import contact_create
 from helpdesk.services.conversations import (
     ReceiveResult,
     citizen_group,
+    conversation_greet,
     conversation_open,
     conversation_receive,
     staff_group,
     system_event_record,
 )
 from helpdesk.services.distributor import desk_event
-from helpdesk.services.tickets import ticket_create
+from helpdesk.services.tickets import ticket_from_left_message
 from helpdesk.text import clean_text
 
 MAX_NAME_LENGTH = 100
@@ -59,6 +58,17 @@ class ChatOffline(DomainError):
     """Nobody can take a live chat now: the widget offers to leave a message instead."""
 
     code = "chat_offline"
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("Enter a valid e-mail address."), code="invalid_email") from None
+    return email
 
 
 def _clean_name(name: str) -> str:
@@ -79,10 +89,12 @@ def _open(
     meta: dict[str, Any],
     public_id: str | None = None,
     thread_id: str = "",
+    email: str = "",
 ) -> Conversation:
     contact = contact_create(
         name=_clean_name(name),
         phone=phone.strip(),
+        email=_clean_email(email),
         language=language,
         preferred_channel="sms" if phone.strip() else "conversation",
     )
@@ -107,12 +119,16 @@ def chat_start(
     desk: str = "",
     public_id: str | None = None,
     start_id: str = "",
+    email: str = "",
 ) -> Conversation:
-    """Open a live conversation from the pre-chat form; ``ChatOffline`` when nobody is there.
+    """Open a conversation from the pre-chat form; ``ChatOffline`` when nobody is there.
 
-    ``public_id``: chosen by the socket that starts it, which listens for the
-    conversation's events before it exists. ``start_id``: the client's id for
-    this start; the same one again returns the conversation it opened.
+    It starts with the assistant when the assistant serves web chat now (day and
+    night), which greets at once; else with the live queue. ``public_id``: chosen
+    by the socket that starts it, which listens for the conversation's events
+    before it exists. ``start_id``: the client's id for this start; the same one
+    again returns the conversation it opened. ``email``: optional; ticket updates
+    and the transcript may go there.
     """
     thread = f"start:{start_id}" if start_id else ""
     if thread:
@@ -123,17 +139,21 @@ def chat_start(
         )
         if earlier is not None:
             return earlier
-    if selectors.chat_availability(desk=desk).mode != "live":
+    mode = selectors.chat_availability(desk=desk).mode
+    if mode == "offline":
         raise ChatOffline(_("The live chat is not available right now. Leave us a message."))
-    return _open(
+    conversation = _open(
         name=name,
         phone=phone,
+        email=email,
         language=language,
         desk=desk,
-        meta={"mode": "live"},
+        meta={"mode": mode},
         public_id=public_id,
         thread_id=thread,
     )
+    conversation_greet(conversation)
+    return conversation
 
 
 def chat_leave_message(
@@ -157,11 +177,6 @@ def chat_leave_message(
         ).first()
         if earlier is not None:
             return earlier
-        category = OrganisationSettings.load().fallback_category
-        if category is None:
-            raise InvalidInput(
-                _("Messages cannot be left right now. Please call 1111."), code="no_fallback"
-            )
         conversation = _open(
             name=name,
             phone=phone,
@@ -172,16 +187,7 @@ def chat_leave_message(
         received = chat_message_receive(
             chat=ChatState.of(conversation), client_msg_id=client_msg_id, text=text
         )
-        ticket = ticket_create(
-            actor=SYSTEM,
-            register=False,
-            channel=Channel.WEBCHAT,
-            contact=conversation.contact,
-            conversation=conversation,
-            category=category,
-            subject=received.message.text.split("\n", 1)[0][:120],
-            description=received.message.text,
-        )
+        ticket = ticket_from_left_message(conversation=conversation, text=received.message.text)
         _close(conversation, reason="left_message", data={"reference": ticket.reference})
     return ticket
 

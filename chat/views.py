@@ -88,6 +88,7 @@ def session_start(request: HttpRequest) -> JsonResponse:
         conversation = services.chat_start(
             name=_text(body, "name"),
             phone=_text(body, "phone", max_length=40),
+            email=_text(body, "email", max_length=254),
             language=_language(body),
             desk=_text(body, "desk", max_length=50),
         )

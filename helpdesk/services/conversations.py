@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -182,6 +183,18 @@ def conversation_open(
     return conversation
 
 
+def conversation_greet(conversation: Conversation) -> None:
+    """A citizen opened ``conversation`` and waits for the first words: the handler that
+    took it greets them (after commit). Channels that open on a first message do not
+    call this: the handler answers that message."""
+    if conversation.state != ConversationState.BOT:
+        return
+    for handler in adapters.handlers():
+        if handler.wants(conversation):
+            transaction.on_commit(partial(handler.opened, conversation), robust=True)
+            return
+
+
 def _conversation_for(inbound: InboundMessage) -> Conversation:
     if inbound.conversation_public_id:
         try:
@@ -309,10 +322,13 @@ def message_post(
     user: Any = None,
     is_internal: bool = False,
     client_id: str | None = None,
+    quick_replies: list[dict[str, str]] | None = None,
 ) -> Message:
     """An agent's or the assistant's message; delivered to the channel after commit.
 
     Idempotent by ``client_id``: the same one again returns the stored message.
+    ``quick_replies``: ``[{"label": …, "text": …}]``, answers a client may show as
+    buttons; tapping one sends its ``text`` as the citizen's message.
     """
     text = _validated_text(text)
     if not text:
@@ -331,6 +347,7 @@ def message_post(
                 user=user,
                 external_id=external_id,
                 is_internal=is_internal,
+                data={"quick_replies": quick_replies} if quick_replies else None,
             )
             if conversation.state == ConversationState.CLOSED:
                 raise InvalidInput(_("This conversation is closed."), code="conversation_closed")

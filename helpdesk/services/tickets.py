@@ -27,6 +27,7 @@ from helpdesk.models import (
     Category,
     Contact,
     Conversation,
+    OrganisationSettings,
     Partner,
     Priority,
     Role,
@@ -36,7 +37,7 @@ from helpdesk.models import (
     TicketEventKind,
     TicketStatus,
 )
-from helpdesk.roles import SYSTEM_ROLE, Actor
+from helpdesk.roles import SYSTEM, SYSTEM_ROLE, Actor
 from helpdesk.services import notifications
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.sla import sla_targets
@@ -349,6 +350,26 @@ def ticket_create(
         if register:
             ticket_register(ticket=ticket, actor=actor)
     return ticket
+
+
+def ticket_from_left_message(*, conversation: Conversation, text: str) -> Ticket:
+    """A message left for the staff while nobody is on duty: a ``new`` ticket in the
+    organisation's fallback category, which tier 1 registers when the center opens."""
+    category = OrganisationSettings.load().fallback_category
+    if category is None:
+        raise InvalidInput(
+            _("Messages cannot be left right now. Please call 1111."), code="no_fallback"
+        )
+    return ticket_create(
+        actor=SYSTEM,
+        register=False,
+        channel=conversation.channel,
+        contact=conversation.contact,
+        conversation=conversation,
+        category=category,
+        subject=text.split("\n", 1)[0][:120],
+        description=text,
+    )
 
 
 def ticket_register(*, ticket: Ticket, actor: Actor, note: str = "") -> Ticket:

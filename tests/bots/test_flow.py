@@ -9,8 +9,9 @@ import pytest
 
 from bots.flow import STATUS_PER_CONVERSATION
 from bots.models import ActiveHours, BotChannelSettings, BotSession, Stage
-from helpdesk.models import ConversationState, OrganisationSettings, Ticket
+from helpdesk.models import Channel, ConversationState, OrganisationSettings, Ticket
 from helpdesk.services.classifier import classifier_train
+from helpdesk.services.conversations import conversation_greet, conversation_open
 from tests.bots.conftest import Chat
 from tests.factories import Org, make_contact, make_ticket
 
@@ -27,7 +28,50 @@ def test_it_greets_in_english_and_shows_the_menu(webchat: NewChat) -> None:
     chat.send("Hello")
     assert chat.conversation.state == ConversationState.BOT
     assert "Welcome to Muscat Municipality" in chat.replies()[0]
+    assert chat.quick_replies() == [
+        "Status of a report",
+        "Service procedures",
+        "Report a problem",
+        "Talk to a staff member",
+    ]
+
+
+def test_it_numbers_the_menu_on_a_channel_without_buttons(facebook: NewChat) -> None:
+    chat = facebook(language="en")
+    chat.send("Hello")
     assert "1 — " in chat.last and "0 — " in chat.last
+
+
+def test_it_takes_a_tapped_quick_reply_as_the_number_it_stands_for(webchat: NewChat) -> None:
+    chat = webchat()
+    chat.send("مرحبا")
+    chat.send("الإبلاغ عن مشكلة")  # the label of "3", as the button sends it
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.REPORT_DESCRIPTION
+    )
+
+
+def test_it_still_understands_the_typed_digit_of_a_button(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("Hello")
+    chat.send("2")
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.PROCEDURE_QUESTION
+    )
+
+
+def test_it_greets_with_the_menu_when_the_citizen_opens_the_chat(
+    webchat: NewChat, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    chat = webchat(language="en")
+    assert chat.contact is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = conversation_open(
+            channel=Channel.WEBCHAT, contact=chat.contact, language="en"
+        )
+        conversation_greet(conversation)
+    assert "Welcome to Muscat Municipality" in chat.replies()[0]
+    assert "Status of a report" in chat.quick_replies()
 
 
 def test_it_greets_in_arabic_with_the_channel_greeting(webchat: NewChat) -> None:
@@ -273,7 +317,7 @@ def test_it_cancels_a_report_when_asked(webchat: NewChat) -> None:
     chat.send("garbage everywhere")
     chat.send("cancel")
     assert Ticket.objects.count() == 0
-    assert "1 — " in chat.last
+    assert "Report a problem" in chat.quick_replies()
 
 
 def test_it_asks_again_after_a_wrong_answer_and_goes_on(webchat: NewChat, org: Org) -> None:
@@ -371,8 +415,8 @@ def test_it_stays_silent_once_the_conversation_is_with_staff(webchat: NewChat) -
     assert len(chat.replies()) == count
 
 
-def test_it_says_when_staff_will_answer_if_handing_over_while_closed(webchat: NewChat) -> None:
-    chat = webchat(language="en")
+def test_it_says_when_staff_will_answer_if_handing_over_while_closed(facebook: NewChat) -> None:
+    chat = facebook(language="en")
     chat.send("hello")
     org = OrganisationSettings.load()
     org.chat_opens, org.chat_closes = "00:00", "00:00"
@@ -380,3 +424,50 @@ def test_it_says_when_staff_will_answer_if_handing_over_while_closed(webchat: Ne
     chat.send("agent")
     assert "a staff member will answer when it opens" in chat.last
     assert chat.conversation.state == ConversationState.QUEUED
+
+
+# ---- night on web chat: the assistant keeps serving -------------------------------------
+
+
+def close_the_live_chat() -> None:
+    org = OrganisationSettings.load()
+    org.chat_opens, org.chat_closes = "00:00", "00:00"
+    org.save()
+
+
+def test_it_offers_to_leave_a_message_at_night_when_asked_for_a_person(
+    webchat: NewChat, org: Org
+) -> None:
+    settings = OrganisationSettings.load()
+    settings.fallback_category = org.garbage
+    settings.save()
+    close_the_live_chat()
+    chat = webchat(language="en", phone="")
+    chat.send("Hello")
+    chat.send("Talk to a staff member")
+    assert "not on duty now" in chat.last
+    assert chat.conversation.state == ConversationState.BOT
+    chat.send("The garbage truck skipped our street three times this month")
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.category, ticket.conversation) == (
+        "new",
+        org.garbage,
+        chat.conversation,
+    )
+    assert ticket.reference in chat.last
+    assert chat.conversation.state == ConversationState.BOT
+
+
+def test_it_keeps_helping_at_night_after_misunderstandings(webchat: NewChat) -> None:
+    close_the_live_chat()
+    chat = webchat(language="en")
+    chat.send("hello")
+    chat.send("blah blah")
+    chat.send("qwerty zzz")
+    chat.send("zzz qwerty")
+    assert chat.conversation.state == ConversationState.BOT
+    assert "leave a message for the staff" in chat.last
+    chat.send("2")
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.PROCEDURE_QUESTION
+    )

@@ -122,7 +122,8 @@ def conversation_transcript(conversation: Conversation) -> str:
         at = timezone.localtime(datetime.datetime.fromisoformat(payload["created_at"]))
         stamp = at.strftime("%Y-%m-%d %H:%M")
         if payload["sender"] == "system":
-            text = system_event_text(payload["event"], payload.get("data") or {})
+            # A ticket update (event "notification") carries its own words.
+            text = system_event_text(payload["event"], payload.get("data") or {}) or payload["text"]
             if text:
                 lines.append(f"[{stamp}] {text}")
             continue

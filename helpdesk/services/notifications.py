@@ -35,6 +35,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from helpdesk import adapters, events
 from helpdesk.models import (
+    Channel,
     Contact,
     ConversationState,
     InboundSms,
@@ -90,10 +91,16 @@ class Route:
 
 def _conversation_route(ticket: Ticket) -> Route | None:
     conversation = ticket.conversation
-    if conversation is None or conversation.state == ConversationState.CLOSED:
+    if conversation is None:
         return None
     adapter = adapters.adapter_for(conversation.channel)
     if adapter is None or not adapter.is_reachable(conversation):
+        return None
+    # A platform thread that ended is not written to again; a web chat is kept for the
+    # citizen to come back to (``keeps_closed_conversations``).
+    if conversation.state == ConversationState.CLOSED and not getattr(
+        adapter, "keeps_closed_conversations", False
+    ):
         return None
     return Route(NotifyChannel.CONVERSATION, f"{conversation.channel}:{conversation.public_id}")
 
@@ -123,6 +130,23 @@ def citizen_route(contact: Contact, ticket: Ticket) -> Route | None:
         if route is not None:
             return route
     return None
+
+
+def citizen_routes(contact: Contact, ticket: Ticket) -> list[Route]:
+    """:func:`citizen_route`; for a ticket from a web chat also the chat itself (where the
+    citizen comes back with the same token) and the e-mail address when one was given."""
+    first = citizen_route(contact, ticket)
+    routes = [first] if first is not None else []
+    conversation = ticket.conversation
+    if conversation is None or conversation.channel != Channel.WEBCHAT:
+        return routes
+    chat = _conversation_route(ticket)
+    if chat is not None and chat not in routes:
+        routes.insert(0, chat)
+    email = Route(NotifyChannel.EMAIL, contact.email) if contact.email else None
+    if email is not None and email not in routes:
+        routes.append(email)
+    return routes
 
 
 def partner_routes(partner: Partner) -> list[Route]:
@@ -193,8 +217,7 @@ def ticket_event_notify(event: TicketEvent) -> list[Notification]:
     source = f"ticket-event:{event.pk}"
     note = event.note if action in _NOTE_IS_FOR_THE_CITIZEN else ""
     sent: list[Notification] = []
-    route = citizen_route(ticket.contact, ticket)
-    if route is not None:
+    for route in citizen_routes(ticket.contact, ticket):
         sent.append(
             notification_queue(
                 ticket=ticket,

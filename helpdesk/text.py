@@ -77,6 +77,12 @@ def isolate_ltr(value: str) -> str:
     return f"{LRI}{value}{PDI}" if value else value
 
 
+def isolate_reference(reference: str) -> str:
+    """A reference as an isolate whose hyphens do not break (U+2011, which
+    ``parse_reference`` reads as a hyphen when the citizen copies it back)."""
+    return isolate_ltr(reference.replace("-", "\u2011"))
+
+
 def isolate_url(url: str) -> str:
     return f"{url}{LRM}" if url else url
 

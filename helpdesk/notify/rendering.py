@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from helpdesk.models import NotificationTemplate, Ticket
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.defaults import DEFAULTS
-from helpdesk.text import isolate_ltr, isolate_url
+from helpdesk.text import isolate_ltr, isolate_reference, isolate_url
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +84,11 @@ def ticket_context(
     (``bidi_marks=False``): a fax machine may print the marks as boxes.
     """
     marks = bidi_marks and language == "ar"
-    ltr, url = (isolate_ltr, isolate_url) if marks else (str, str)
+    ltr, ref, url = (isolate_ltr, isolate_reference, isolate_url) if marks else (str, str, str)
     with translation.override(language):
         partner = ticket.partner
         return {
-            "reference": ltr(ticket.reference),
+            "reference": ref(ticket.reference),
             "subject": ticket.subject,
             "description": ticket.description,
             "category": ticket.category.name,

@@ -66,8 +66,10 @@ MASK = "***"
 # on a phone's SMS screen as in a mail client; a mark after a link keeps its last
 # slash on the link's side.
 LRI, PDI, LRM = "\u2066", "\u2069", "\u200e"
+_DATE_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?")
 _LTR_RUN = re.compile(
-    rf"(?P<url>{_URL.pattern})|(?P<run>{_REFERENCE.pattern}|{_LONG_NUMBER.pattern})",
+    rf"(?P<url>{_URL.pattern})"
+    rf"|(?P<run>{_DATE_TIME.pattern}|{_REFERENCE.pattern}|{_LONG_NUMBER.pattern})",
     re.IGNORECASE,
 )
 

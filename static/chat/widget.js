@@ -216,9 +216,11 @@
   }
 
   var URL_PATTERN = /\bhttps?:\/\/[^\s<>"'\u200f\u200e\u2066-\u2069]+/gi;
-  // A reference (MCT-2026-000123) or a phone number: one left-to-right island that an
+  // A reference (MCT-2026-000123), a phone number or a date: one left-to-right island that an
   // Arabic line neither reorders nor breaks (the server's helpdesk/text.py has the same).
-  var LTR_RUN = /\b[A-Za-z]{2,6}-\d{4}-\d+\b|\+?\d(?:[\d\s-]{4,}\d)/g;
+  // (U+2011, the non-breaking hyphen of Arabic SMS texts, counts as a hyphen.)
+  // A date and time (2026-11-30 07:14) is one island too, taken before a phone number.
+  var LTR_RUN = /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?|\b[A-Za-z]{2,6}[-\u2011]\d{4}[-\u2011]\d+\b|\+?\d(?:[\d\s-]{4,}\d)/g;
 
   // Appends plain ``text`` with its references and phone numbers isolated.
   function appendIsolated(parent, text) {

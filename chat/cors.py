@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
@@ -57,7 +58,7 @@ def widget_cors(view: View) -> View:
         if allowed:
             assert origin is not None
             response["Access-Control-Allow-Origin"] = origin
-        response["Vary"] = "Origin"
+        patch_vary_headers(response, ["Origin"])
         return response
 
     return wrapped

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from helpdesk import adapters, events
+from helpdesk import adapters, events, ratelimit
 from helpdesk.models import (
     Channel,
     Contact,
@@ -76,6 +76,10 @@ CITIZEN_MESSAGES: dict[str, str] = {
     "partner_resolve": NotificationEvent.RESOLVED,
     "close": NotificationEvent.CLOSED,
 }
+# SMS to one number per day, whoever typed it: a ticket's whole life (registered,
+# forwarded, solved, closed) is four, so an honest citizen with three tickets a day
+# never meets it, while a number typed in someone else's reports stops being texted.
+SMS_PER_NUMBER = ratelimit.Limit("sms-number", count=12, seconds=86400)
 # The actions whose event note the citizen may read in the message.
 _NOTE_IS_FOR_THE_CITIZEN = {"resolve", "partner_resolve"}
 
@@ -132,11 +136,23 @@ def citizen_route(contact: Contact, ticket: Ticket) -> Route | None:
     return None
 
 
+def _sms_within_limit(route: Route | None) -> bool:
+    """Counts one SMS to the route's number; ``False`` once the number had its day's
+    share (a number typed by someone else is not texted without end)."""
+    if route is None or route.channel != NotifyChannel.SMS:
+        return True
+    if ratelimit.hit(SMS_PER_NUMBER, route.recipient):
+        return True
+    logger.warning("SMS to %s skipped: the number's daily limit is reached", route.recipient)
+    return False
+
+
 def citizen_routes(contact: Contact, ticket: Ticket) -> list[Route]:
     """:func:`citizen_route`; for a ticket from a web chat also the chat itself (where the
-    citizen comes back with the same token) and the e-mail address when one was given."""
+    citizen comes back with the same token) and the e-mail address when one was given.
+    An SMS beyond the number's daily limit (``SMS_PER_NUMBER``) is not sent."""
     first = citizen_route(contact, ticket)
-    routes = [first] if first is not None else []
+    routes = [first] if first is not None and _sms_within_limit(first) else []
     conversation = ticket.conversation
     if conversation is None or conversation.channel != Channel.WEBCHAT:
         return routes

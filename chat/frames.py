@@ -176,7 +176,10 @@ CLIENT_FRAMES: dict[str, dict[str, Field]] = {
         "rating": Field(_int(1, 5)),
         "comment": Field(_str(1000), required=False, default=""),
     },
-    "transcript": {"email": Field(_str(254))},
+    "transcript": {
+        "email": Field(_str(254), required=False, default=""),
+        "code": Field(_str(12), required=False, default=""),
+    },
     "ping": {},
 }
 

@@ -9,9 +9,11 @@ ending the chat, the rating and the transcript.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -52,6 +54,9 @@ from helpdesk.text import clean_text
 MAX_NAME_LENGTH = 100
 MAX_COMMENT_LENGTH = 1000
 TRANSCRIPT_LIMIT = ratelimit.Limit("chat.transcript", 3, 3600)
+TRANSCRIPT_PER_ADDRESS = ratelimit.Limit("chat.transcript.address", 5, 86400)
+TRANSCRIPT_CODE_TRIES = ratelimit.Limit("chat.transcript.code", 5, 900)
+CODE_SECONDS = 900
 
 
 class ChatOffline(DomainError):
@@ -297,19 +302,60 @@ def chat_rate(*, conversation: Conversation, rating: int, comment: str = "") -> 
         raise InvalidInput(_("You can rate the chat once it has ended."), code="not_closed")
 
 
-def chat_transcript_send(*, conversation: Conversation, email: str) -> None:
-    """E-mail the citizen what they saw of the conversation."""
-    email = email.strip()
+def _code_key(conversation: Conversation, email: str) -> str:
+    return f"chat.transcript.code:{conversation.public_id}:{email.casefold()}"
+
+
+def chat_transcript_send(*, conversation: Conversation, email: str = "", code: str = "") -> str:
+    """E-mail the citizen what they saw of the conversation; ``"sent"`` or ``"code_sent"``.
+
+    Only to an address the citizen gave in the pre-chat form (``email`` empty or
+    the same) or confirmed: another address first receives a six-digit code, with
+    no text of the citizen's, and the transcript goes once the code comes back.
+    Limited per conversation (``TRANSCRIPT_LIMIT``, codes included) and per address
+    (``TRANSCRIPT_PER_ADDRESS``), so the municipality's sender carries nobody's text
+    to strangers.
+    """
+    email = email.strip() or conversation.contact.email
+    if not email:
+        raise InvalidInput(_("Enter your e-mail address."), code="missing_email")
     try:
         validate_email(email)
     except ValidationError:
         raise InvalidInput(_("Enter a valid e-mail address."), code="invalid_email") from None
-    if not ratelimit.hit(TRANSCRIPT_LIMIT, str(conversation.public_id)):
+    given = conversation.contact.email
+    confirmed = bool(given) and email.casefold() == given.casefold()
+    if not confirmed and code:
+        if not ratelimit.hit(TRANSCRIPT_CODE_TRIES, str(conversation.public_id)):
+            raise InvalidInput(_("Too many wrong codes. Try again later."), code="rate_limited")
+        expected = cache.get(_code_key(conversation, email))
+        if not expected or not secrets.compare_digest(str(expected), code.strip()):
+            raise InvalidInput(
+                _("This code is not right. Check the e-mail we sent you and try again."),
+                code="wrong_code",
+            )
+        cache.delete(_code_key(conversation, email))
+        confirmed = True
+    if not ratelimit.hit(TRANSCRIPT_LIMIT, str(conversation.public_id)) or not ratelimit.hit(
+        TRANSCRIPT_PER_ADDRESS, email.casefold()
+    ):
         raise InvalidInput(
             _("The transcript was sent several times already. Try again later."),
             code="rate_limited",
         )
     with translation.override(conversation.language):
+        if not confirmed:
+            new_code = f"{secrets.randbelow(10**6):06d}"
+            cache.set(_code_key(conversation, email), new_code, CODE_SECONDS)
+            subject = _("Your confirmation code for the chat transcript")
+            body = _(
+                "Your code is %(code)s. Enter it in the chat window of Muscat Municipality's "
+                "contact center 1111 to receive the transcript at this address. If you did "
+                "not ask for it, ignore this message."
+            ) % {"code": new_code}
+            transcript_mail_send(to=email, subject=subject, body=body)
+            return "code_sent"
         body = selectors.conversation_transcript(conversation)
         subject = _("Your chat with the contact center 1111")
     transcript_mail_send(to=email, subject=subject, body=body)
+    return "sent"

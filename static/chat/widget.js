@@ -99,6 +99,8 @@
       email: "البريد الإلكتروني",
       transcriptSend: "أرسل",
       transcriptSent: "أُرسل نص المحادثة إلى بريدك.",
+      transcriptCode: "أرسلنا رمزاً من 6 أرقام إلى {email}. اكتبه هنا لنرسل نص المحادثة إلى هذا العنوان.",
+      code: "رمز التأكيد",
       newChat: "ابدأ محادثة جديدة",
       errors: {
         invalid_phone: "رقم الهاتف غير صحيح. مثال: 9123 4567",
@@ -107,6 +109,8 @@
         rate_limited: "تمهّل قليلاً ثم حاول مرة أخرى.",
         conversation_closed: "انتهت هذه المحادثة.",
         invalid_email: "اكتب بريداً إلكترونياً صحيحاً.",
+        wrong_code: "الرمز غير صحيح. راجع رسالة البريد التي أرسلناها وحاول مرة أخرى.",
+        missing_email: "اكتب بريدك الإلكتروني.",
         cannot_connect: "تعذّر الاتصال بمركز الاتصال. تحقّق من اتصالك بالإنترنت ثم حاول مرة أخرى."
       }
     },
@@ -173,6 +177,8 @@
       email: "E-mail address",
       transcriptSend: "Send",
       transcriptSent: "The transcript is on its way to your inbox.",
+      transcriptCode: "We sent a 6-digit code to {email}. Enter it here to receive the transcript at that address.",
+      code: "Confirmation code",
       newChat: "Start a new chat",
       errors: {
         invalid_phone: "This mobile number is not valid. Example: 9123 4567",
@@ -181,6 +187,8 @@
         rate_limited: "Slow down a little, then try again.",
         conversation_closed: "This chat has ended.",
         invalid_email: "Enter a valid e-mail address.",
+        wrong_code: "This code is not right. Check the e-mail we sent you and try again.",
+        missing_email: "Enter your e-mail address.",
         cannot_connect: "Could not reach the contact center. Check your internet connection and try again."
       }
     }
@@ -629,7 +637,7 @@
       if (frame.type === "started") {
         settled = true;
         clearTimeout(timer);
-        state.session = { token: frame.token };
+        state.session = { token: frame.token, email: fields.email || "" };
         storageSet(state.session);
         showChat();
         listen(socket);
@@ -697,6 +705,7 @@
       case "queue": showQueue(frame.position, frame.estimated_wait_seconds); break;
       case "rated": thank(ui.rateForm, t.rated); break;
       case "transcript_sent": thank(ui.transcriptForm, t.transcriptSent); break;
+      case "transcript_code_sent": askCode(frame.email); break;
       case "ended": showAfter(); break;
       case "error": onError(frame); break;
       default: break;
@@ -983,14 +992,22 @@
         if (chosen) send({ type: "rate", rating: Number(chosen.value), comment: comment.value });
       }
     }, [stars, field(t.comment, comment), el("button", { type: "submit", className: "nc-primary", text: t.rateSend })]);
-    var email = el("input", { type: "email", name: "email", required: true, autocomplete: "email", maxlength: "254" });
+    // The pre-chat address is sent to at once; another one gets a code first.
+    var email = el("input", { type: "email", name: "email", required: true, autocomplete: "email", maxlength: "254", dir: "ltr" });
+    email.value = (state.session && state.session.email) || "";
+    ui.codeNote = el("p", { className: "nc-note", role: "status", hidden: true });
+    ui.code = el("input", { name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "12", dir: "ltr" });
+    ui.codeField = field(t.code, ui.code);
+    ui.codeField.hidden = true;
     ui.transcriptForm = el("form", {
       className: "nc-form nc-transcript",
       onsubmit: function (event) {
         event.preventDefault();
-        send({ type: "transcript", email: email.value });
+        var frame = { type: "transcript", email: email.value };
+        if (!ui.codeField.hidden && ui.code.value) frame.code = ui.code.value;
+        send(frame);
       }
-    }, [field(t.transcriptTitle, email), el("button", { type: "submit", className: "nc-secondary", text: t.transcriptSend })]);
+    }, [field(t.transcriptTitle, email), ui.codeNote, ui.codeField, el("button", { type: "submit", className: "nc-secondary", text: t.transcriptSend })]);
     var again = el("button", {
       type: "button", className: "nc-secondary", text: t.newChat,
       onclick: function () { forget(); showStatus(); }
@@ -999,6 +1016,13 @@
     ui.after.appendChild(ui.transcriptForm);
     ui.after.appendChild(el("div", { className: "nc-form" }, [again]));
     ui.after.hidden = false;
+  }
+
+  function askCode(address) {
+    ui.codeNote.textContent = fmt(t.transcriptCode, { email: address });
+    ui.codeNote.hidden = false;
+    ui.codeField.hidden = false;
+    ui.code.focus();
   }
 
   function forget() {

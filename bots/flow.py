@@ -319,17 +319,24 @@ def _tapped(turn: Turn) -> None:
         turn.text = value
 
 
+def _locked_session(conversation_id: int) -> tuple[Conversation, BotSession] | None:
+    """The conversation and its assistant session, locked, while the assistant serves it."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.state != ConversationState.BOT:
+        return None
+    session, _created = BotSession.objects.select_for_update().get_or_create(
+        conversation=conversation, defaults={"language": conversation.language}
+    )
+    return conversation, session
+
+
 def assistant_opened(conversation: Conversation) -> None:
     """A web chat citizen opened the widget's conversation: greet and show the menu at once."""
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        if conversation.state != ConversationState.BOT:
+        locked = _locked_session(conversation.pk)
+        if locked is None or locked[1].stage != Stage.NEW:
             return
-        session, _created = BotSession.objects.select_for_update().get_or_create(
-            conversation=conversation, defaults={"language": conversation.language}
-        )
-        if session.stage != Stage.NEW:
-            return
+        conversation, session = locked
         turn = Turn(conversation, session, None, "")
         with translation.override(turn.language):
             _greet(turn)
@@ -343,12 +350,10 @@ def assistant_handle(message: Message) -> None:
     if message.sender_kind != SenderKind.CITIZEN or message.is_internal:
         return
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-        if conversation.state != ConversationState.BOT:
+        locked = _locked_session(message.conversation_id)
+        if locked is None:
             return
-        session, _created = BotSession.objects.select_for_update().get_or_create(
-            conversation=conversation, defaults={"language": conversation.language}
-        )
+        conversation, session = locked
         if message.seq <= session.last_seq:
             return  # already answered (a repeated delivery)
         session.last_seq = message.seq

@@ -32,11 +32,10 @@ from bots.services import (
     DEFAULT_GREETING_AR,
     DEFAULT_GREETING_EN,
 )
-from helpdesk import ratelimit
 from helpdesk.arabic import language_of, normalize, tokens
 from helpdesk.business_hours import Calendar
 from helpdesk.classify import Suggestion, category_suggestions
-from helpdesk.errors import InvalidInput
+from helpdesk.errors import InvalidInput, RateLimited
 from helpdesk.models import (
     Attachment,
     Category,
@@ -46,10 +45,9 @@ from helpdesk.models import (
     Message,
     SenderKind,
 )
-from helpdesk.payloads import ticket_public_payload
+from helpdesk.public_status import public_status_check
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM
-from helpdesk.selectors import ticket_public_lookup
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.conversations import conversation_to_queue, message_post
 from helpdesk.services.tickets import ticket_create, ticket_from_left_message
@@ -61,11 +59,6 @@ BUTTON_CHANNELS = {Channel.WEBCHAT}
 # Where nobody answers at night, the citizen who asks for a person leaves a message for
 # the morning instead of waiting in an empty queue (social messages simply wait).
 LEAVE_MESSAGE_CHANNELS = {Channel.WEBCHAT}
-
-# Status look-ups: the same spirit as the public status page. Per conversation
-# stops one chat from guessing; per reference stops many chats guessing one ticket.
-STATUS_PER_CONVERSATION = ratelimit.Limit("bot-status-conversation", count=5, seconds=900)
-STATUS_PER_REFERENCE = ratelimit.Limit("bot-status-reference", count=5, seconds=900)
 
 # Phrases are compared as normalised, stemmed words (see helpdesk.arabic.tokens).
 _HUMAN_WORDS = {"agent", "human", "staff", "operator", "representative", "موظف", "انسان", "مندوب"}
@@ -560,17 +553,22 @@ def _at_status_digits(turn: Turn) -> None:
         return
     _understood(turn)
     lookups = turn.slots.setdefault("lookups", [])
-    allowed = ratelimit.hit(STATUS_PER_CONVERSATION, str(turn.conversation.pk))
-    allowed = ratelimit.hit(STATUS_PER_REFERENCE, reference) and allowed
-    if not allowed:
+    try:
+        # The status page's own limits, the conversation standing for the address:
+        # guessing stays expensive, and nobody guessing elsewhere locks the owner out.
+        payload = public_status_check(
+            reference=reference,
+            phone_last_digits=digits[-4:],
+            client_address=f"conversation:{turn.conversation.pk}",
+        )
+    except RateLimited:
         lookups.append({"reference": reference, "outcome": "rate_limited"})
         _show_menu(
             turn,
             intro=_("Too many attempts. Please try again later, or type 0 to talk to staff."),
         )
         return
-    ticket = ticket_public_lookup(reference=reference, phone_last_digits=digits[-4:])
-    if ticket is None:
+    if payload is None:
         lookups.append({"reference": reference, "outcome": "not_found"})
         _show_menu(
             turn,
@@ -581,7 +579,7 @@ def _at_status_digits(turn: Turn) -> None:
         )
         return
     lookups.append({"reference": reference, "outcome": "found"})
-    _show_menu(turn, intro=_status_text(ticket_public_payload(ticket)))
+    _show_menu(turn, intro=_status_text(payload))
 
 
 def _status_text(payload: dict[str, Any]) -> str:

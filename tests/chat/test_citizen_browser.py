@@ -347,3 +347,29 @@ def test_the_status_page_shows_the_reference_whole_in_arabic(live_servers: Any) 
             assert_reads_whole(heading, ticket.reference)
         finally:
             browser.close()
+
+
+def test_the_first_visit_with_nobody_on_duty_offers_the_assistant_in_arabic(
+    live_servers: Any, artifacts_dir: Path
+) -> None:
+    open_around_the_clock(fallback=make_org().garbage)  # open hours, but no agent on duty
+    channel_settings_ensure()
+    (live,) = live_servers(1)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = phone(browser, "ar-OM")
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            panel = open_widget(page, f"{live.url}/", "تحدث معنا")
+            expect(panel.locator(".nc-intro")).to_have_text(
+                "المساعد الآلي يجيبك الآن، وسيصلك بأحد الموظفين متى طلبت ذلك."
+            )
+            expect(panel.get_by_label("الاسم")).to_be_focused()
+            page.screenshot(path=str(artifacts_dir / "widget-first-visit-no-agent-ar-360px.png"))
+            panel.get_by_label("الاسم").fill("سعيد")
+            panel.get_by_role("button", name="ابدأ المحادثة").click()
+            expect(panel.get_by_role("list", name="اختر إجابة")).to_be_visible()
+            assert errors == []
+        finally:
+            browser.close()

@@ -158,3 +158,11 @@ def make_waiting(**kwargs: Any) -> Any:
     kwargs.setdefault("state", "queued")
     kwargs.setdefault("queued_at", timezone.now())
     return Conversation.objects.create(**kwargs)
+
+
+def readable(text: str) -> str:
+    """``text`` without the bidi marks of Arabic notifications (U+2066/2069 isolates,
+    U+200E), its non-breaking hyphens (U+2011) as plain ones: what a reader sees."""
+    for mark in ("\u2066", "\u2069", "\u200e"):
+        text = text.replace(mark, "")
+    return text.replace("\u2011", "-")

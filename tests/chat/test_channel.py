@@ -11,18 +11,14 @@ from chat import services
 from helpdesk.models import Message, Notification
 from helpdesk.services.notifications import notification_deliver
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
-from tests.factories import actor, make_org, make_staff, make_ticket
+from tests.factories import actor, make_staff, make_ticket
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org() -> Any:
-    org = make_org()
-    open_around_the_clock(fallback=org.pothole)
-    agent_on_duty()
-    return org
+def org(open_center: Any) -> Any:
+    return open_center
 
 
 def deliver_all() -> None:

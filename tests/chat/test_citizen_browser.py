@@ -128,6 +128,16 @@ def open_widget(page: Page, url: str, launcher: str) -> Locator:
     return page.get_by_role("dialog")
 
 
+def start_in_english(page: Page, url: str) -> tuple[Locator, Locator]:
+    """The English widget opened, the pre-chat form sent, the assistant's greeting seen."""
+    panel = open_widget(page, url, "Chat with us")
+    panel.get_by_label("Your name").fill("Said")
+    panel.get_by_role("button", name="Start chat").click()
+    log = panel.get_by_role("log")
+    expect(log).to_contain_text("Welcome to Muscat Municipality")
+    return panel, log
+
+
 def test_at_night_the_assistant_answers_in_arabic_and_looks_up_a_status(
     night: tuple[Any, Any], artifacts_dir: Path
 ) -> None:
@@ -183,11 +193,7 @@ def test_at_night_a_person_request_leaves_a_message_for_the_morning_in_english(
         browser = launch(playwright)
         try:
             page = phone(browser, "en-GB")
-            panel = open_widget(page, f"{live.url}/", "Chat with us")
-            panel.get_by_label("Your name").fill("Said")
-            panel.get_by_role("button", name="Start chat").click()
-            log = panel.get_by_role("log")
-            expect(log).to_contain_text("Welcome to Muscat Municipality")
+            panel, log = start_in_english(page, f"{live.url}/")
             panel.get_by_role("button", name="Talk to a staff member").click()
             expect(log.locator(".nc-bot").last).to_contain_text("not on duty now")
             page.screenshot(path=str(artifacts_dir / "widget-night-person-en-360px.png"))
@@ -285,11 +291,7 @@ def test_a_page_on_another_origin_embeds_the_widget_and_chats(
                 page = phone(browser, "en-GB")
                 failures: list[str] = []
                 page.on("requestfailed", lambda request: failures.append(request.url))
-                panel = open_widget(page, f"{origin}/", "Chat with us")
-                panel.get_by_label("Your name").fill("Said")
-                panel.get_by_role("button", name="Start chat").click()
-                log = panel.get_by_role("log")
-                expect(log).to_contain_text("Welcome to Muscat Municipality")
+                panel, log = start_in_english(page, f"{origin}/")
                 panel.get_by_role("button", name="Service procedures").click()
                 citizen = log.locator(".nc-citizen").filter(has_text="Service procedures")
                 expect(citizen).to_contain_text("Sent")

@@ -32,36 +32,35 @@ from bots.services import (
     DEFAULT_GREETING_AR,
     DEFAULT_GREETING_EN,
 )
-from helpdesk import ratelimit
 from helpdesk.arabic import language_of, normalize, tokens
 from helpdesk.business_hours import Calendar
 from helpdesk.classify import Suggestion, category_suggestions
-from helpdesk.errors import InvalidInput
+from helpdesk.errors import InvalidInput, RateLimited
 from helpdesk.models import (
     Attachment,
     Category,
+    Channel,
     Conversation,
     ConversationState,
     Message,
     SenderKind,
 )
-from helpdesk.payloads import ticket_public_payload
 from helpdesk.privacy.notice import chat_notice
+from helpdesk.public_status import public_status_check
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM
-from helpdesk.selectors import ticket_public_lookup
 from helpdesk.services.console import ASSISTANT_SUMMARY_EVENT
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.conversations import conversation_to_queue, message_post
-from helpdesk.services.tickets import ticket_create
+from helpdesk.services.tickets import ticket_create, ticket_from_left_message
 
 MAX_FAILURES = 2
 HISTORY_LENGTH = 5
-
-# Status look-ups: the same spirit as the public status page. Per conversation
-# stops one chat from guessing; per reference stops many chats guessing one ticket.
-STATUS_PER_CONVERSATION = ratelimit.Limit("bot-status-conversation", count=5, seconds=900)
-STATUS_PER_REFERENCE = ratelimit.Limit("bot-status-reference", count=5, seconds=900)
+# Channels whose clients show quick replies as buttons; the others read the numbered text.
+BUTTON_CHANNELS = {Channel.WEBCHAT}
+# Where nobody answers at night, the citizen who asks for a person leaves a message for
+# the morning instead of waiting in an empty queue (social messages simply wait).
+LEAVE_MESSAGE_CHANNELS = {Channel.WEBCHAT}
 
 # Phrases are compared as normalised, stemmed words (see helpdesk.arabic.tokens).
 _HUMAN_WORDS = {"agent", "human", "staff", "operator", "representative", "موظف", "انسان", "مندوب"}
@@ -239,30 +238,39 @@ def channel_settings(channel: str) -> BotChannelSettings | None:
     return BotChannelSettings.objects.filter(channel=channel).first()
 
 
-def assistant_wants(conversation: Conversation) -> bool:
-    """A new conversation starts with the assistant when its channel's settings say so.
-
-    Channels without a settings row stay with humans; public posts (a conversation
-    whose ``meta`` says ``public``) are never answered by the assistant.
-    """
-    config = channel_settings(conversation.channel)
-    if config is None or not config.enabled or conversation.meta.get("public"):
+def assistant_serves(channel: str) -> bool:
+    """Whether a conversation opened now on ``channel`` starts with the assistant."""
+    config = channel_settings(channel)
+    if config is None or not config.enabled:
         return False
     if config.active_hours == ActiveHours.OUTSIDE_HOURS:
         return not live_chat_is_open()
     return True
 
 
+def assistant_wants(conversation: Conversation) -> bool:
+    """A new conversation starts with the assistant when its channel's settings say so.
+
+    Channels without a settings row stay with humans; public posts (a conversation
+    whose ``meta`` says ``public``) are never answered by the assistant.
+    """
+    return not conversation.meta.get("public") and assistant_serves(conversation.channel)
+
+
 # ---- one turn -------------------------------------------------------------------------
+
+
+# A quick reply: what a tap sends (the value the flow understands typed) and its label.
+Choice = tuple[str, str]
 
 
 @dataclass
 class Turn:
     conversation: Conversation
     session: BotSession
-    message: Message
+    message: Message | None
     text: str
-    replies: list[str] = field(default_factory=list)
+    replies: list[tuple[str, list[Choice]]] = field(default_factory=list)
     handed_over: str = ""
     greeted: bool = False
 
@@ -274,8 +282,62 @@ class Turn:
     def slots(self) -> dict[str, Any]:
         return self.session.slots
 
-    def say(self, text: str) -> None:
-        self.replies.append(text)
+    @property
+    def buttons(self) -> bool:
+        return self.conversation.channel in BUTTON_CHANNELS
+
+    def say(self, text: str, choices: list[Choice] | None = None) -> None:
+        self.replies.append((text, choices or []))
+
+
+def _post_replies(turn: Turn) -> None:
+    """Post the turn's replies; the last one's quick replies are remembered so that a
+    tap, which sends the label, means what typing the value means."""
+    offered: dict[str, str] = {}
+    for text, choices in turn.replies:
+        quick = [{"label": label, "text": label} for _value, label in choices]
+        message_post(
+            conversation=turn.conversation,
+            sender_kind=SenderKind.BOT,
+            text=text,
+            quick_replies=quick or None,
+        )
+        offered = {normalize(label): value for value, label in choices}
+    turn.slots["offered"] = offered
+
+
+def _tapped(turn: Turn) -> None:
+    """A tapped quick reply (its label) stands for its value ("1", "skip" …)."""
+    offered: dict[str, str] = turn.slots.pop("offered", None) or {}
+    value = offered.get(normalize(turn.text)) if turn.text else None
+    if value is not None:
+        turn.text = value
+
+
+def _locked_session(conversation_id: int) -> tuple[Conversation, BotSession] | None:
+    """The conversation and its assistant session, locked, while the assistant serves it."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.state != ConversationState.BOT:
+        return None
+    session, _created = BotSession.objects.select_for_update().get_or_create(
+        conversation=conversation, defaults={"language": conversation.language}
+    )
+    return conversation, session
+
+
+def assistant_opened(conversation: Conversation) -> None:
+    """A web chat citizen opened the widget's conversation: greet and show the menu at once."""
+    with transaction.atomic():
+        locked = _locked_session(conversation.pk)
+        if locked is None or locked[1].stage != Stage.NEW:
+            return
+        conversation, session = locked
+        turn = Turn(conversation, session, None, "")
+        with translation.override(turn.language):
+            _greet(turn)
+            _show_menu(turn)
+            _post_replies(turn)
+        session.save()
 
 
 def assistant_handle(message: Message) -> None:
@@ -283,22 +345,20 @@ def assistant_handle(message: Message) -> None:
     if message.sender_kind != SenderKind.CITIZEN or message.is_internal:
         return
     with transaction.atomic():
-        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
-        if conversation.state != ConversationState.BOT:
+        locked = _locked_session(message.conversation_id)
+        if locked is None:
             return
-        session, _created = BotSession.objects.select_for_update().get_or_create(
-            conversation=conversation, defaults={"language": conversation.language}
-        )
+        conversation, session = locked
         if message.seq <= session.last_seq:
             return  # already answered (a repeated delivery)
         session.last_seq = message.seq
         turn = Turn(conversation, session, message, message.text.strip())
+        _tapped(turn)
         _follow_language(turn)
         _remember(turn)
         with translation.override(turn.language):
             _play(turn)
-            for reply in turn.replies:
-                message_post(conversation=conversation, sender_kind=SenderKind.BOT, text=reply)
+            _post_replies(turn)
         session.save()
         if turn.handed_over:
             _hand_over(turn)
@@ -320,11 +380,19 @@ def _remember(turn: Turn) -> None:
         turn.slots["history"] = history[-HISTORY_LENGTH:]
 
 
+def _staff_off_duty(turn: Turn) -> bool:
+    """Night on a channel where the citizen leaves a message rather than waits."""
+    return turn.conversation.channel in LEAVE_MESSAGE_CHANNELS and not live_chat_is_open()
+
+
 def _play(turn: Turn) -> None:
     if turn.session.stage == Stage.NEW:
         _greet(turn)
     if wants_human(turn.text) or _choice(turn.text) == 0:
-        turn.handed_over = "citizen_asked"
+        if _staff_off_duty(turn):
+            _offer_leave_message(turn)
+        else:
+            turn.handed_over = "citizen_asked"
         return
     if _is_one_of(turn.text, _MENU_WORDS) or (
         turn.session.stage != Stage.MENU and _is_one_of(turn.text, _CANCEL_WORDS)
@@ -337,6 +405,7 @@ def _play(turn: Turn) -> None:
 
 
 def _greet(turn: Turn) -> None:
+    """The assistant's first words (the one place they are chosen)."""
     config = channel_settings(turn.conversation.channel)
     greeting = config.greeting(turn.language) if config else ""
     if not greeting:
@@ -346,7 +415,18 @@ def _greet(turn: Turn) -> None:
     turn.greeted = True
 
 
-def _menu_text() -> str:
+def _menu_choices() -> list[Choice]:
+    return [
+        ("1", _("Status of a report")),
+        ("2", _("Service procedures")),
+        ("3", _("Report a problem")),
+        ("0", _("Talk to a staff member")),
+    ]
+
+
+def _menu_text(turn: Turn) -> str:
+    if turn.buttons:
+        return _("How can I help you? Choose below, or simply write your question.")
     return "\n".join(
         [
             _("How can I help you? Reply with a number:"),
@@ -361,19 +441,28 @@ def _menu_text() -> str:
 
 def _show_menu(turn: Turn, *, intro: str = "") -> None:
     turn.session.stage = Stage.MENU
-    turn.say(f"{intro}\n\n{_menu_text()}" if intro else _menu_text())
+    menu = _menu_text(turn)
+    turn.say(f"{intro}\n\n{menu}" if intro else menu, _menu_choices())
 
 
 def _understood(turn: Turn) -> None:
     turn.session.failures = 0
 
 
-def _not_understood(turn: Turn, hint: str) -> None:
+def _not_understood(turn: Turn, hint: str, choices: list[Choice] | None = None) -> None:
     turn.session.failures += 1
+    if _staff_off_duty(turn):
+        # Nobody to hand over to: the assistant keeps helping; a person only when asked.
+        turn.session.failures = 0
+        turn.say(
+            hint + "\n" + _("You can type 0 at any time to leave a message for the staff."),
+            choices,
+        )
+        return
     if turn.session.failures >= MAX_FAILURES:
         turn.handed_over = "not_understood"
         return
-    turn.say(hint + "\n" + _("You can type 0 at any time to talk to a staff member."))
+    turn.say(hint + "\n" + _("You can type 0 at any time to talk to a staff member."), choices)
 
 
 # ---- the menu and free text -----------------------------------------------------------
@@ -397,7 +486,9 @@ def _at_menu(turn: Turn) -> None:
         if turn.greeted or _is_one_of(turn.text, _GREETINGS) or not turn.text:
             _show_menu(turn)
         else:
-            _not_understood(turn, _("Sorry, I did not understand.") + "\n\n" + _menu_text())
+            _not_understood(
+                turn, _("Sorry, I did not understand.") + "\n\n" + _menu_text(turn), _menu_choices()
+            )
 
 
 def _free_text(turn: Turn) -> bool:
@@ -464,17 +555,22 @@ def _at_status_digits(turn: Turn) -> None:
         return
     _understood(turn)
     lookups = turn.slots.setdefault("lookups", [])
-    allowed = ratelimit.hit(STATUS_PER_CONVERSATION, str(turn.conversation.pk))
-    allowed = ratelimit.hit(STATUS_PER_REFERENCE, reference) and allowed
-    if not allowed:
+    try:
+        # The status page's own limits, the conversation standing for the address:
+        # guessing stays expensive, and nobody guessing elsewhere locks the owner out.
+        payload = public_status_check(
+            reference=reference,
+            phone_last_digits=digits[-4:],
+            client_address=f"conversation:{turn.conversation.pk}",
+        )
+    except RateLimited:
         lookups.append({"reference": reference, "outcome": "rate_limited"})
         _show_menu(
             turn,
             intro=_("Too many attempts. Please try again later, or type 0 to talk to staff."),
         )
         return
-    ticket = ticket_public_lookup(reference=reference, phone_last_digits=digits[-4:])
-    if ticket is None:
+    if payload is None:
         lookups.append({"reference": reference, "outcome": "not_found"})
         _show_menu(
             turn,
@@ -485,7 +581,7 @@ def _at_status_digits(turn: Turn) -> None:
         )
         return
     lookups.append({"reference": reference, "outcome": "found"})
-    _show_menu(turn, intro=_status_text(ticket_public_payload(ticket)))
+    _show_menu(turn, intro=_status_text(payload))
 
 
 def _status_text(payload: dict[str, Any]) -> str:
@@ -545,6 +641,8 @@ def _collect_evidence(turn: Turn) -> None:
     """A shared location or photo counts whenever it comes during a report."""
     report = _report(turn)
     message = turn.message
+    if message is None:
+        return
     if message.latitude is not None and message.longitude is not None:
         report["latitude"] = str(message.latitude)
         report["longitude"] = str(message.longitude)
@@ -595,7 +693,8 @@ def _take_description(turn: Turn) -> None:
         if number > 1 or not suggestions[0].confident:
             lines.append(f"{number} — {match.item.name}")
     lines.append(_("Or describe the problem again in other words."))
-    turn.say("\n".join(lines))
+    choices = [(str(number), match.item.name) for number, match in enumerate(suggestions, 1)]
+    turn.say("\n".join(lines), choices)
 
 
 def _at_report_category(turn: Turn) -> None:
@@ -625,13 +724,20 @@ def _next_report_step(turn: Turn) -> None:
         )
     elif "photos" not in report and not report.get("photo_skipped"):
         turn.session.stage = Stage.REPORT_PHOTO
-        turn.say(_("You can send a photo of the problem now, or type “skip”."))
+        turn.say(_("You can send a photo of the problem now, or type “skip”."), _skip())
     elif not turn.conversation.contact.phone and not report.get("phone_skipped"):
         turn.session.stage = Stage.REPORT_PHONE
-        turn.say(_("Which mobile number should receive the report number by SMS? (or type “skip”)"))
+        turn.say(
+            _("Which mobile number should receive the report number by SMS? (or type “skip”)"),
+            _skip(),
+        )
     else:
         turn.session.stage = Stage.REPORT_CONFIRM
-        turn.say(_report_summary(turn))
+        turn.say(_report_summary(turn), [("1", _("Register it")), ("2", _("Cancel"))])
+
+
+def _skip() -> list[Choice]:
+    return [("skip", _("Skip"))]
 
 
 def _at_report_location(turn: Turn) -> None:
@@ -749,6 +855,41 @@ def _register(turn: Turn, report: dict[str, Any], category: Category) -> Any:
     return ticket
 
 
+# ---- night: a message for the morning --------------------------------------------------
+
+
+def _offer_leave_message(turn: Turn) -> None:
+    hours = Calendar.load_live_chat()
+    turn.session.stage = Stage.LEAVE_MESSAGE
+    turn.say(
+        _(
+            "Our staff are not on duty now (the live chat opens at %(opens)s on working "
+            "days). Write your message for them here: it will be registered as a report "
+            "and answered when they are back. I can still help you meanwhile."
+        )
+        % {"opens": hours.start.strftime("%H:%M")},
+        [("menu", _("Back to the menu"))],
+    )
+
+
+def _at_leave_message(turn: Turn) -> None:
+    if not turn.text:
+        turn.say(_("Please write your message for the staff."), [("menu", _("Back to the menu"))])
+        return
+    _understood(turn)
+    try:
+        ticket = ticket_from_left_message(conversation=turn.conversation, text=turn.text)
+    except InvalidInput as error:
+        _show_menu(turn, intro=error.message)
+        return
+    turn.slots.setdefault("tickets", []).append(ticket.reference)
+    done = _(
+        "Thank you. Your message is registered as report %(reference)s. The staff will "
+        "answer it when they are back; the answer will appear in this chat."
+    ) % {"reference": ticket.reference}
+    _show_menu(turn, intro=done)
+
+
 _STAGES: dict[str, Callable[[Turn], None]] = {
     Stage.MENU: _at_menu,
     Stage.STATUS_REFERENCE: _at_status_reference,
@@ -760,6 +901,7 @@ _STAGES: dict[str, Callable[[Turn], None]] = {
     Stage.REPORT_PHOTO: _at_report_photo,
     Stage.REPORT_PHONE: _at_report_phone,
     Stage.REPORT_CONFIRM: _at_report_confirm,
+    Stage.LEAVE_MESSAGE: _at_leave_message,
 }
 
 

@@ -6,3 +6,9 @@ class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Live chat")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from chat.channel import WebChatChannel
+        from helpdesk.adapters import register_adapter
+
+        register_adapter(WebChatChannel())

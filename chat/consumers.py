@@ -165,13 +165,17 @@ class CitizenChatConsumer(LoopConsumer):
             )
             await self.send_json({"type": "rated", "rating": fields["rating"]})
         elif frame_type == "transcript":
-            await events.call(
+            outcome = await events.call(
                 _on_conversation,
                 services.chat_transcript_send,
                 chat.conversation_id,
                 email=fields["email"],
+                code=fields["code"],
             )
-            await self.send_json({"type": "transcript_sent"})
+            if outcome == "code_sent":
+                await self.send_json({"type": "transcript_code_sent", "email": fields["email"]})
+            else:
+                await self.send_json({"type": "transcript_sent"})
 
     async def start(self, form: dict[str, Any]) -> None:
         """The pre-chat form on the socket: a new conversation, its token, then as ``hello``."""

@@ -149,6 +149,7 @@ CLIENT_FRAMES: dict[str, dict[str, Field]] = {
     "start": {
         "name": Field(_str(200)),
         "phone": Field(_str(40), required=False, default=""),
+        "email": Field(_str(254), required=False, default=""),
         "language": Field(_choice("ar", "en"), required=False, default="ar"),
         "desk": Field(_str(50), required=False, default=""),
         # The client's id for this start: sent again after a lost answer, it finds
@@ -175,7 +176,10 @@ CLIENT_FRAMES: dict[str, dict[str, Field]] = {
         "rating": Field(_int(1, 5)),
         "comment": Field(_str(1000), required=False, default=""),
     },
-    "transcript": {"email": Field(_str(254))},
+    "transcript": {
+        "email": Field(_str(254), required=False, default=""),
+        "code": Field(_str(12), required=False, default=""),
+    },
     "ping": {},
 }
 

@@ -10,25 +10,32 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import adapters
 from helpdesk.business_hours import Calendar
-from helpdesk.models import AgentProfile, Conversation, Message, OrganisationSettings, Presence
+from helpdesk.models import AgentProfile, Channel, Conversation, Message, OrganisationSettings
 from helpdesk.payloads import message_payload
+from helpdesk.selectors_queue import agents_available
 
 REPLAY_LIMIT = 500  # one hello never replays more than this; the client asks again from there
 
 
 @dataclass(frozen=True)
 class Availability:
-    """Whether a citizen opening the widget now reaches a person."""
+    """Whether a citizen opening the widget now reaches a person, the assistant, or neither."""
 
     open_now: bool
     agents_available: bool
     opens: datetime.time
     closes: datetime.time
+    assistant: bool = False
 
     @property
     def mode(self) -> str:
-        return "live" if self.open_now and self.agents_available else "offline"
+        """``live``: a person; ``assistant``: the assistant now, a person only in hours;
+        ``offline``: nobody, the widget takes a message."""
+        if self.open_now and self.agents_available:
+            return "live"
+        return "assistant" if self.assistant else "offline"
 
     @property
     def reason(self) -> str | None:
@@ -44,23 +51,23 @@ class Availability:
             "reason": self.reason,
             "open": self.open_now,
             "agents_available": self.agents_available,
+            "assistant": self.assistant,
             "opens": self.opens.strftime("%H:%M"),
             "closes": self.closes.strftime("%H:%M"),
         }
 
 
 def chat_availability(*, desk: str = "", now: datetime.datetime | None = None) -> Availability:
-    """Live chat hours are the organisation's working days at the chat's own times."""
+    """Live chat hours are the organisation's working days at the chat's own times;
+    the assistant (when it serves web chat now) answers whatever the hour."""
     org = OrganisationSettings.load()
     calendar = dataclasses.replace(Calendar.load(org), start=org.chat_opens, end=org.chat_closes)
-    agents = AgentProfile.objects.filter(presence=Presence.AVAILABLE)
-    if desk:
-        agents = agents.filter(skills__code=desk)
     return Availability(
         open_now=calendar.is_open(now or timezone.now()),
-        agents_available=agents.exists(),
+        agents_available=agents_available(skill_code=desk),
         opens=org.chat_opens,
         closes=org.chat_closes,
+        assistant=any(handler.serves(Channel.WEBCHAT) for handler in adapters.handlers()),
     )
 
 
@@ -115,7 +122,8 @@ def conversation_transcript(conversation: Conversation) -> str:
         at = timezone.localtime(datetime.datetime.fromisoformat(payload["created_at"]))
         stamp = at.strftime("%Y-%m-%d %H:%M")
         if payload["sender"] == "system":
-            text = system_event_text(payload["event"], payload.get("data") or {})
+            # A ticket update (event "notification") carries its own words.
+            text = system_event_text(payload["event"], payload.get("data") or {}) or payload["text"]
             if text:
                 lines.append(f"[{stamp}] {text}")
             continue

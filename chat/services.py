@@ -9,9 +9,11 @@ ending the chat, the rating and the transcript.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -27,39 +29,51 @@ from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.media import image_store
 from helpdesk.models import (
     Attachment,
-    Category,
     Channel,
     Conversation,
     ConversationState,
     Message,
-    OrganisationSettings,
     SenderKind,
     Skill,
     Ticket,
 )
-from helpdesk.roles import SYSTEM
 from helpdesk.services.contacts import contact_create
 from helpdesk.services.conversations import (
     ReceiveResult,
     citizen_group,
+    conversation_greet,
     conversation_open,
     conversation_receive,
     staff_group,
     system_event_record,
 )
 from helpdesk.services.distributor import desk_event
-from helpdesk.services.tickets import ticket_create
+from helpdesk.services.tickets import ticket_from_left_message
 from helpdesk.text import clean_text
 
 MAX_NAME_LENGTH = 100
 MAX_COMMENT_LENGTH = 1000
 TRANSCRIPT_LIMIT = ratelimit.Limit("chat.transcript", 3, 3600)
+TRANSCRIPT_PER_ADDRESS = ratelimit.Limit("chat.transcript.address", 5, 86400)
+TRANSCRIPT_CODE_TRIES = ratelimit.Limit("chat.transcript.code", 5, 900)
+CODE_SECONDS = 900
 
 
 class ChatOffline(DomainError):
     """Nobody can take a live chat now: the widget offers to leave a message instead."""
 
     code = "chat_offline"
+
+
+def _clean_email(email: str) -> str:
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("Enter a valid e-mail address."), code="invalid_email") from None
+    return email
 
 
 def _clean_name(name: str) -> str:
@@ -80,10 +94,12 @@ def _open(
     meta: dict[str, Any],
     public_id: str | None = None,
     thread_id: str = "",
+    email: str = "",
 ) -> Conversation:
     contact = contact_create(
         name=_clean_name(name),
         phone=phone.strip(),
+        email=_clean_email(email),
         language=language,
         preferred_channel="sms" if phone.strip() else "conversation",
     )
@@ -108,12 +124,16 @@ def chat_start(
     desk: str = "",
     public_id: str | None = None,
     start_id: str = "",
+    email: str = "",
 ) -> Conversation:
-    """Open a live conversation from the pre-chat form; ``ChatOffline`` when nobody is there.
+    """Open a conversation from the pre-chat form; ``ChatOffline`` when nobody is there.
 
-    ``public_id``: chosen by the socket that starts it, which listens for the
-    conversation's events before it exists. ``start_id``: the client's id for
-    this start; the same one again returns the conversation it opened.
+    It starts with the assistant when the assistant serves web chat now (day and
+    night), which greets at once; else with the live queue. ``public_id``: chosen
+    by the socket that starts it, which listens for the conversation's events
+    before it exists. ``start_id``: the client's id for this start; the same one
+    again returns the conversation it opened. ``email``: optional; ticket updates
+    and the transcript may go there.
     """
     thread = f"start:{start_id}" if start_id else ""
     if thread:
@@ -124,24 +144,21 @@ def chat_start(
         )
         if earlier is not None:
             return earlier
-    if selectors.chat_availability(desk=desk).mode != "live":
+    mode = selectors.chat_availability(desk=desk).mode
+    if mode == "offline":
         raise ChatOffline(_("The live chat is not available right now. Leave us a message."))
-    return _open(
+    conversation = _open(
         name=name,
         phone=phone,
+        email=email,
         language=language,
         desk=desk,
-        meta={"mode": "live"},
+        meta={"mode": mode},
         public_id=public_id,
         thread_id=thread,
     )
-
-
-def _desk_category(desk: str) -> Category | None:
-    """A desk's messages left out of hours stay on that desk: its first active category."""
-    if not desk:
-        return None
-    return Category.objects.filter(skill__code=desk, is_active=True).order_by("pk").first()
+    conversation_greet(conversation)
+    return conversation
 
 
 def chat_leave_message(
@@ -165,11 +182,6 @@ def chat_leave_message(
         ).first()
         if earlier is not None:
             return earlier
-        category = _desk_category(desk) or OrganisationSettings.load().fallback_category
-        if category is None:
-            raise InvalidInput(
-                _("Messages cannot be left right now. Please call 1111."), code="no_fallback"
-            )
         conversation = _open(
             name=name,
             phone=phone,
@@ -180,16 +192,7 @@ def chat_leave_message(
         received = chat_message_receive(
             chat=ChatState.of(conversation), client_msg_id=client_msg_id, text=text
         )
-        ticket = ticket_create(
-            actor=SYSTEM,
-            register=False,
-            channel=Channel.WEBCHAT,
-            contact=conversation.contact,
-            conversation=conversation,
-            category=category,
-            subject=received.message.text.split("\n", 1)[0][:120],
-            description=received.message.text,
-        )
+        ticket = ticket_from_left_message(conversation=conversation, text=received.message.text)
         _close(conversation, reason="left_message", data={"reference": ticket.reference})
     return ticket
 
@@ -299,19 +302,60 @@ def chat_rate(*, conversation: Conversation, rating: int, comment: str = "") -> 
         raise InvalidInput(_("You can rate the chat once it has ended."), code="not_closed")
 
 
-def chat_transcript_send(*, conversation: Conversation, email: str) -> None:
-    """E-mail the citizen what they saw of the conversation."""
-    email = email.strip()
+def _code_key(conversation: Conversation, email: str) -> str:
+    return f"chat.transcript.code:{conversation.public_id}:{email.casefold()}"
+
+
+def chat_transcript_send(*, conversation: Conversation, email: str = "", code: str = "") -> str:
+    """E-mail the citizen what they saw of the conversation; ``"sent"`` or ``"code_sent"``.
+
+    Only to an address the citizen gave in the pre-chat form (``email`` empty or
+    the same) or confirmed: another address first receives a six-digit code, with
+    no text of the citizen's, and the transcript goes once the code comes back.
+    Limited per conversation (``TRANSCRIPT_LIMIT``, codes included) and per address
+    (``TRANSCRIPT_PER_ADDRESS``), so the municipality's sender carries nobody's text
+    to strangers.
+    """
+    email = email.strip() or conversation.contact.email
+    if not email:
+        raise InvalidInput(_("Enter your e-mail address."), code="missing_email")
     try:
         validate_email(email)
     except ValidationError:
         raise InvalidInput(_("Enter a valid e-mail address."), code="invalid_email") from None
-    if not ratelimit.hit(TRANSCRIPT_LIMIT, str(conversation.public_id)):
+    given = conversation.contact.email
+    confirmed = bool(given) and email.casefold() == given.casefold()
+    if not confirmed and code:
+        if not ratelimit.hit(TRANSCRIPT_CODE_TRIES, str(conversation.public_id)):
+            raise InvalidInput(_("Too many wrong codes. Try again later."), code="rate_limited")
+        expected = cache.get(_code_key(conversation, email))
+        if not expected or not secrets.compare_digest(str(expected), code.strip()):
+            raise InvalidInput(
+                _("This code is not right. Check the e-mail we sent you and try again."),
+                code="wrong_code",
+            )
+        cache.delete(_code_key(conversation, email))
+        confirmed = True
+    if not ratelimit.hit(TRANSCRIPT_LIMIT, str(conversation.public_id)) or not ratelimit.hit(
+        TRANSCRIPT_PER_ADDRESS, email.casefold()
+    ):
         raise InvalidInput(
             _("The transcript was sent several times already. Try again later."),
             code="rate_limited",
         )
     with translation.override(conversation.language):
+        if not confirmed:
+            new_code = f"{secrets.randbelow(10**6):06d}"
+            cache.set(_code_key(conversation, email), new_code, CODE_SECONDS)
+            subject = _("Your confirmation code for the chat transcript")
+            body = _(
+                "Your code is %(code)s. Enter it in the chat window of Muscat Municipality's "
+                "contact center 1111 to receive the transcript at this address. If you did "
+                "not ask for it, ignore this message."
+            ) % {"code": new_code}
+            transcript_mail_send(to=email, subject=subject, body=body)
+            return "code_sent"
         body = selectors.conversation_transcript(conversation)
         subject = _("Your chat with the contact center 1111")
     transcript_mail_send(to=email, subject=subject, body=body)
+    return "sent"

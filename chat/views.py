@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import selectors, services
+from chat.cors import widget_cors
 from chat.frames import FrameError, client_msg_id_check
 from chat.session import conversation_for_session, session_from_token, session_token
 from helpdesk import ratelimit
@@ -69,6 +70,7 @@ def _answer(call: Any) -> JsonResponse:
         return _error(exc.code, exc.message)
 
 
+@widget_cors
 @require_GET
 def status(request: HttpRequest) -> JsonResponse:
     """Whether a chat started now reaches a person, and the chat hours."""
@@ -76,6 +78,7 @@ def status(request: HttpRequest) -> JsonResponse:
     return JsonResponse(selectors.chat_availability(desk=desk).as_dict())
 
 
+@widget_cors
 @csrf_exempt
 @require_POST
 def session_start(request: HttpRequest) -> JsonResponse:
@@ -88,6 +91,7 @@ def session_start(request: HttpRequest) -> JsonResponse:
         conversation = services.chat_start(
             name=_text(body, "name"),
             phone=_text(body, "phone", max_length=40),
+            email=_text(body, "email", max_length=254),
             language=_language(body),
             desk=_text(body, "desk", max_length=50),
         )
@@ -99,6 +103,7 @@ def session_start(request: HttpRequest) -> JsonResponse:
     return _answer(start)
 
 
+@widget_cors
 @csrf_exempt
 @require_POST
 def leave_message(request: HttpRequest) -> JsonResponse:
@@ -121,6 +126,7 @@ def leave_message(request: HttpRequest) -> JsonResponse:
     return _answer(leave)
 
 
+@widget_cors
 @csrf_exempt
 @require_POST
 def upload(request: HttpRequest) -> JsonResponse:

@@ -68,6 +68,14 @@ class ConversationHandler(Protocol):
     def wants(self, conversation: Conversation) -> bool:
         """Whether a new conversation on this channel starts with the handler."""
 
+    def serves(self, channel: str) -> bool:
+        """Whether a conversation opened now on ``channel`` would start with the handler
+        (the web chat asks before showing the pre-chat form at night)."""
+
+    def opened(self, conversation: Conversation) -> None:
+        """The citizen opened a conversation that starts with the handler and is waiting
+        for its first words (web chat's pre-chat form): greet them (after commit)."""
+
     def handle(self, message: Message) -> None:
         """React to a citizen message of a conversation in the bot stage (after commit)."""
 

@@ -45,6 +45,8 @@ def message_payload(
     }
     if message.event:
         payload["data"] = message.data
+    elif message.data.get("quick_replies"):
+        payload["quick_replies"] = message.data["quick_replies"]
     if message.external_id and message.sender_kind == "citizen":
         payload["client_id"] = message.external_id.rsplit(":", 1)[-1]
     if message.sender_user is not None and message.sender_kind == "agent":

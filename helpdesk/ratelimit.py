@@ -45,6 +45,11 @@ def hit(limit: Limit, key: str, *, now: float | None = None) -> bool:
     return used <= limit.count
 
 
+def used(limit: Limit, key: str, *, now: float | None = None) -> int:
+    """How many attempts ``key`` has counted in the current window (counts none)."""
+    return int(cache.get(_window_key(limit, key, now)) or 0)
+
+
 async def ahit(limit: Limit, key: str) -> bool:
     """:func:`hit` for the event loop."""
     backend = caches["default"]

@@ -95,6 +95,14 @@ def _average_handle_seconds() -> float:
     return sum(spans) / len(spans) if spans else DEFAULT_HANDLE_SECONDS
 
 
+def agents_available(*, skill_code: str = "") -> bool:
+    """Whether an agent is available now (with the service desk's skill, when one is named)."""
+    agents = AgentProfile.objects.filter(presence=Presence.AVAILABLE)
+    if skill_code:
+        agents = agents.filter(skills__code=skill_code)
+    return agents.exists()
+
+
 def _serving_capacity() -> int:
     profiles = AgentProfile.objects.filter(
         presence=Presence.AVAILABLE, role__in=SERVING_ROLES, user__is_active=True

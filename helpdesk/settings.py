@@ -30,6 +30,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Exact origins (scheme://host[:port]) of outside sites allowed to embed the citizen
+# widget: CORS on /chat/api/… and the /ws/chat/ origin check (docs/protocol.md).
+WIDGET_ORIGINS = env_list("NIDAA_WIDGET_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",

@@ -61,6 +61,48 @@ _REFERENCE = re.compile(r"\b[A-Za-z]{2,6}-\d{4}-\d+\b")
 _LONG_NUMBER = re.compile(r"\+?\d(?:[\d\s-]{4,}\d)")
 MASK = "***"
 
+# Unicode's left-to-right isolate and its end, and the left-to-right mark. A reference,
+# a phone number or a link inside Arabic text keeps its own order inside an isolate,
+# on a phone's SMS screen as in a mail client; a mark after a link keeps its last
+# slash on the link's side.
+LRI, PDI, LRM = "\u2066", "\u2069", "\u200e"
+_DATE_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?")
+_LTR_RUN = re.compile(
+    rf"(?P<url>{_URL.pattern})"
+    rf"|(?P<run>{_DATE_TIME.pattern}|{_REFERENCE.pattern}|{_LONG_NUMBER.pattern})",
+    re.IGNORECASE,
+)
+
+
+def isolate_ltr(value: str) -> str:
+    """``value`` (a reference, a phone number) as one left-to-right island in any text."""
+    return f"{LRI}{value}{PDI}" if value else value
+
+
+def isolate_reference(reference: str) -> str:
+    """A reference as an isolate whose hyphens do not break (U+2011, which
+    ``parse_reference`` reads as a hyphen when the citizen copies it back)."""
+    return isolate_ltr(reference.replace("-", "\u2011"))
+
+
+def isolate_url(url: str) -> str:
+    return f"{url}{LRM}" if url else url
+
+
+def render_bidi(text: str) -> SafeString:
+    """Escape ``text`` for HTML; references, long numbers and links become ``<bdi dir=ltr>``
+    islands that a right-to-left line does not reorder; a reference or a number (class
+    ``ltr``) is not broken across lines either, a link (class ``url``) may be."""
+    parts: list[str] = []
+    last = 0
+    for match in _LTR_RUN.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        kind = "url" if match.group("url") else "ltr"
+        parts.append(f'<bdi dir="ltr" class="{kind}">{escape(match.group())}</bdi>')
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308 - every part escaped
+
 
 def mask_personal_data(text: str) -> str:
     """``text`` with e-mail addresses, links, references and long numbers replaced by ``***``.

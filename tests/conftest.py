@@ -53,6 +53,15 @@ def _require_marked_services(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # Rate-limit counters (status look-ups, SMS per number …) live in the shared cache:
+    # one test's attempts must not count against the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layer() -> Iterator[None]:
     # A layer keeps per-channel locks and pools bound to the event loop that used
     # them; every test has a loop of its own, so every test gets a layer of its own.

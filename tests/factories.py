@@ -182,3 +182,11 @@ def make_tourism_desk(org: Org) -> tuple[Category, Any]:
         area_en="Qurum",
     )
     return complaint, hotel
+
+
+def readable(text: str) -> str:
+    """``text`` without the bidi marks of Arabic notifications (U+2066/2069 isolates,
+    U+200E), its non-breaking hyphens (U+2011) as plain ones: what a reader sees."""
+    for mark in ("\u2066", "\u2069", "\u200e"):
+        text = text.replace(mark, "")
+    return text.replace("\u2011", "-")

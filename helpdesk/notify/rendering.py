@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 from helpdesk.models import NotificationTemplate, Ticket
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.defaults import DEFAULTS
+from helpdesk.text import isolate_ltr, isolate_reference, isolate_url
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +73,22 @@ def _moment(value: Any) -> str:
     return str(formats.date_format(timezone.localtime(value), "DATETIME_FORMAT"))
 
 
-def ticket_context(ticket: Ticket, *, language: str, note: str = "") -> dict[str, str]:
-    """The variables of ``ticket`` in ``language`` (names follow the active language)."""
+def ticket_context(
+    ticket: Ticket, *, language: str, note: str = "", bidi_marks: bool = True
+) -> dict[str, str]:
+    """The variables of ``ticket`` in ``language`` (names follow the active language).
+
+    In Arabic the reference and the phone number are left-to-right isolates and links
+    end with a left-to-right mark: a phone shows ``MCT-2026-000123`` whole and in
+    order inside an Arabic SMS instead of «-MCT-2026» and «000123» apart. Not on a fax
+    (``bidi_marks=False``): a fax machine may print the marks as boxes.
+    """
+    marks = bidi_marks and language == "ar"
+    ltr, ref, url = (isolate_ltr, isolate_reference, isolate_url) if marks else (str, str, str)
     with translation.override(language):
         partner = ticket.partner
         return {
-            "reference": ticket.reference,
+            "reference": ref(ticket.reference),
             "subject": ticket.subject,
             "description": ticket.description,
             "category": ticket.category.name,
@@ -91,10 +102,10 @@ def ticket_context(ticket: Ticket, *, language: str, note: str = "") -> dict[str
             "resolved": _moment(ticket.resolved_at),
             "address": ticket.address,
             "citizen_name": ticket.contact.name,
-            "citizen_phone": ticket.contact.phone,
-            "status_url": _url("public_status", [], "/"),
-            "ticket_url": _url(
-                "ticket_detail", [ticket.pk], f"/admin/helpdesk/ticket/{ticket.pk}/change/"
+            "citizen_phone": ltr(ticket.contact.phone),
+            "status_url": url(_url("public_status", [], "/")),
+            "ticket_url": url(
+                _url("ticket_detail", [ticket.pk], f"/admin/helpdesk/ticket/{ticket.pk}/change/")
             ),
         }
 
@@ -150,7 +161,14 @@ def render(
     """The subject and text for one recipient; ``ar+en`` gives Arabic, then English."""
     languages = ["ar", "en"] if language == "ar+en" else [language]
     parts = [
-        _render_one(event_key, channel, lang, ticket_context(ticket, language=lang, note=note))
+        _render_one(
+            event_key,
+            channel,
+            lang,
+            ticket_context(
+                ticket, language=lang, note=note, bidi_marks=channel != NotifyChannel.FAX
+            ),
+        )
         for lang in languages
     ]
     separator = "\n\n————————————\n\n" if channel in _LONG_FORM else "\n"

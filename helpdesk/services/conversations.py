@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -182,6 +183,18 @@ def conversation_open(
     return conversation
 
 
+def conversation_greet(conversation: Conversation) -> None:
+    """A citizen opened ``conversation`` and waits for the first words: the handler that
+    took it greets them (after commit). Channels that open on a first message do not
+    call this: the handler answers that message."""
+    if conversation.state != ConversationState.BOT:
+        return
+    for handler in adapters.handlers():
+        if handler.wants(conversation):
+            transaction.on_commit(partial(handler.opened, conversation), robust=True)
+            return
+
+
 def _conversation_for(inbound: InboundMessage) -> Conversation:
     if inbound.conversation_public_id:
         try:
@@ -317,6 +330,7 @@ def message_post(
     event: str = "",
     data: dict[str, Any] | None = None,
     attachment_ids: tuple[str, ...] = (),
+    quick_replies: list[dict[str, str]] | None = None,
 ) -> Message:
     """An agent's or the assistant's message; delivered to the channel after commit.
 
@@ -324,6 +338,8 @@ def message_post(
     ``event`` and ``data``: a note with a kind and structure of its own (the
     assistant's hand-over summary, written in every staff language).
     ``attachment_ids``: files uploaded to the conversation beforehand, sent with it.
+    ``quick_replies``: ``[{"label": …, "text": …}]``, answers a client may show as
+    buttons; tapping one sends its ``text`` as the citizen's message.
     """
     text = _validated_text(text)
     if not text and not attachment_ids:
@@ -343,7 +359,7 @@ def message_post(
                 external_id=external_id,
                 is_internal=is_internal,
                 event=event,
-                data=data,
+                data={**(data or {}), "quick_replies": quick_replies} if quick_replies else data,
             )
             if conversation.state == ConversationState.CLOSED:
                 raise InvalidInput(_("This conversation is closed."), code="conversation_closed")

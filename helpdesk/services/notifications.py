@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from helpdesk import adapters, events, partner_callbacks
+from helpdesk import adapters, events, partner_callbacks, ratelimit
 from helpdesk.models import (
+    Channel,
     Contact,
     ConversationState,
     InboundSms,
@@ -75,6 +76,10 @@ CITIZEN_MESSAGES: dict[str, str] = {
     "partner_resolve": NotificationEvent.RESOLVED,
     "close": NotificationEvent.CLOSED,
 }
+# SMS to one number per day, whoever typed it: a ticket's whole life (registered,
+# forwarded, solved, closed) is four, so an honest citizen with three tickets a day
+# never meets it, while a number typed in someone else's reports stops being texted.
+SMS_PER_NUMBER = ratelimit.Limit("sms-number", count=12, seconds=86400)
 # The actions whose event note the citizen may read in the message.
 _NOTE_IS_FOR_THE_CITIZEN = {"resolve", "partner_resolve"}
 
@@ -90,10 +95,16 @@ class Route:
 
 def _conversation_route(ticket: Ticket) -> Route | None:
     conversation = ticket.conversation
-    if conversation is None or conversation.state == ConversationState.CLOSED:
+    if conversation is None:
         return None
     adapter = adapters.adapter_for(conversation.channel)
     if adapter is None or not adapter.is_reachable(conversation):
+        return None
+    # A platform thread that ended is not written to again; a web chat is kept for the
+    # citizen to come back to (``keeps_closed_conversations``).
+    if conversation.state == ConversationState.CLOSED and not getattr(
+        adapter, "keeps_closed_conversations", False
+    ):
         return None
     return Route(NotifyChannel.CONVERSATION, f"{conversation.channel}:{conversation.public_id}")
 
@@ -123,6 +134,35 @@ def citizen_route(contact: Contact, ticket: Ticket) -> Route | None:
         if route is not None:
             return route
     return None
+
+
+def _sms_within_limit(route: Route | None) -> bool:
+    """Counts one SMS to the route's number; ``False`` once the number had its day's
+    share (a number typed by someone else is not texted without end)."""
+    if route is None or route.channel != NotifyChannel.SMS:
+        return True
+    if ratelimit.hit(SMS_PER_NUMBER, route.recipient):
+        return True
+    logger.warning("SMS to %s skipped: the number's daily limit is reached", route.recipient)
+    return False
+
+
+def citizen_routes(contact: Contact, ticket: Ticket) -> list[Route]:
+    """:func:`citizen_route`; for a ticket from a web chat also the chat itself (where the
+    citizen comes back with the same token) and the e-mail address when one was given.
+    An SMS beyond the number's daily limit (``SMS_PER_NUMBER``) is not sent."""
+    first = citizen_route(contact, ticket)
+    routes = [first] if first is not None and _sms_within_limit(first) else []
+    conversation = ticket.conversation
+    if conversation is None or conversation.channel != Channel.WEBCHAT:
+        return routes
+    chat = _conversation_route(ticket)
+    if chat is not None and chat not in routes:
+        routes.insert(0, chat)
+    email = Route(NotifyChannel.EMAIL, contact.email) if contact.email else None
+    if email is not None and email not in routes:
+        routes.append(email)
+    return routes
 
 
 def partner_routes(partner: Partner) -> list[Route]:
@@ -198,8 +238,7 @@ def ticket_event_notify(event: TicketEvent) -> list[Notification]:
     source = f"ticket-event:{event.pk}"
     note = event.note if action in _NOTE_IS_FOR_THE_CITIZEN else ""
     sent: list[Notification] = []
-    route = citizen_route(ticket.contact, ticket)
-    if route is not None:
+    for route in citizen_routes(ticket.contact, ticket):
         sent.append(
             notification_queue(
                 ticket=ticket,

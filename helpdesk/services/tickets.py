@@ -27,6 +27,7 @@ from helpdesk.models import (
     Category,
     Contact,
     Conversation,
+    OrganisationSettings,
     Partner,
     Priority,
     Role,
@@ -36,7 +37,7 @@ from helpdesk.models import (
     TicketEventKind,
     TicketStatus,
 )
-from helpdesk.roles import SYSTEM_ROLE, Actor
+from helpdesk.roles import SYSTEM, SYSTEM_ROLE, Actor
 from helpdesk.services import notifications
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.sla import sla_targets
@@ -364,6 +365,35 @@ def ticket_create(
         if register:
             ticket_register(ticket=ticket, actor=actor)
     return ticket
+
+
+def ticket_from_left_message(*, conversation: Conversation, text: str) -> Ticket:
+    """A message left for the staff while nobody is on duty: a ``new`` ticket, which
+    tier 1 registers when the center opens, in the organisation's fallback category
+    (a message left on a desk, ``data-desk="tourism"``, in that desk's first active
+    category instead, so the desk keeps it)."""
+    category = None
+    if conversation.required_skill_id is not None:
+        category = (
+            Category.objects.filter(skill_id=conversation.required_skill_id, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+    category = category or OrganisationSettings.load().fallback_category
+    if category is None:
+        raise InvalidInput(
+            _("Messages cannot be left right now. Please call 1111."), code="no_fallback"
+        )
+    return ticket_create(
+        actor=SYSTEM,
+        register=False,
+        channel=conversation.channel,
+        contact=conversation.contact,
+        conversation=conversation,
+        category=category,
+        subject=text.split("\n", 1)[0][:120],
+        description=text,
+    )
 
 
 def ticket_register(*, ticket: Ticket, actor: Actor, note: str = "") -> Ticket:

@@ -53,6 +53,11 @@
       start: "ابدأ المحادثة",
       closedIntro: "المحادثة المباشرة مغلقة الآن (تعمل من {opens} إلى {closes} في أيام العمل). اترك رسالتك وستُسجَّل بلاغاً يتابعه فريقنا.",
       noAgentsIntro: "لا يوجد موظف متاح الآن. اترك رسالتك وستُسجَّل بلاغاً يتابعه فريقنا.",
+      assistantIntro: "المساعد الآلي يجيبك الآن، ليلاً ونهاراً: حالة بلاغ، إجراءات الخدمات، الإبلاغ عن مشكلة. يرد الموظفون من {opens} إلى {closes} في أيام العمل.",
+      assistantBusyIntro: "المساعد الآلي يجيبك الآن، وسيصلك بأحد الموظفين متى طلبت ذلك.",
+      prechatEmail: "البريد الإلكتروني (اختياري، لنرسل لك تحديثات بلاغك ونص المحادثة)",
+      quickReplies: "اختر إجابة",
+      notice: "تحديث بلاغك",
       yourMessage: "رسالتك",
       leave: "أرسل الرسالة",
       leftDone: "شكراً لك. سُجِّلت رسالتك بالبلاغ رقم {ref}. سنتواصل معك.",
@@ -95,6 +100,8 @@
       email: "البريد الإلكتروني",
       transcriptSend: "أرسل",
       transcriptSent: "أُرسل نص المحادثة إلى بريدك.",
+      transcriptCode: "أرسلنا رمزاً من 6 أرقام إلى {email}. اكتبه هنا لنرسل نص المحادثة إلى هذا العنوان.",
+      code: "رمز التأكيد",
       newChat: "ابدأ محادثة جديدة",
       errors: {
         invalid_phone: "رقم الهاتف غير صحيح. مثال: 9123 4567",
@@ -103,6 +110,8 @@
         rate_limited: "تمهّل قليلاً ثم حاول مرة أخرى.",
         conversation_closed: "انتهت هذه المحادثة.",
         invalid_email: "اكتب بريداً إلكترونياً صحيحاً.",
+        wrong_code: "الرمز غير صحيح. راجع رسالة البريد التي أرسلناها وحاول مرة أخرى.",
+        missing_email: "اكتب بريدك الإلكتروني.",
         cannot_connect: "تعذّر الاتصال بمركز الاتصال. تحقّق من اتصالك بالإنترنت ثم حاول مرة أخرى."
       }
     },
@@ -123,6 +132,11 @@
       start: "Start chat",
       closedIntro: "The live chat is closed now (open {opens}–{closes} on working days). Leave us a message and it will be registered as a report for our team.",
       noAgentsIntro: "No agent is available right now. Leave us a message and it will be registered as a report for our team.",
+      assistantIntro: "Our virtual assistant answers now, day and night: report status, service procedures, reporting a problem. Staff answer {opens}–{closes} on working days.",
+      assistantBusyIntro: "Our virtual assistant answers now and connects you to a staff member whenever you ask.",
+      prechatEmail: "E-mail (optional, for updates on your report and the transcript)",
+      quickReplies: "Choose an answer",
+      notice: "Update on your report",
       yourMessage: "Your message",
       leave: "Send message",
       leftDone: "Thank you. Your message was recorded as report {ref}. We will contact you.",
@@ -165,6 +179,8 @@
       email: "E-mail address",
       transcriptSend: "Send",
       transcriptSent: "The transcript is on its way to your inbox.",
+      transcriptCode: "We sent a 6-digit code to {email}. Enter it here to receive the transcript at that address.",
+      code: "Confirmation code",
       newChat: "Start a new chat",
       errors: {
         invalid_phone: "This mobile number is not valid. Example: 9123 4567",
@@ -173,6 +189,8 @@
         rate_limited: "Slow down a little, then try again.",
         conversation_closed: "This chat has ended.",
         invalid_email: "Enter a valid e-mail address.",
+        wrong_code: "This code is not right. Check the e-mail we sent you and try again.",
+        missing_email: "Enter your e-mail address.",
         cannot_connect: "Could not reach the contact center. Check your internet connection and try again."
       }
     }
@@ -207,28 +225,45 @@
     return node;
   }
 
-  var URL_PATTERN = /\bhttps?:\/\/[^\s<>"'\u200f\u200e]+/gi;
+  var URL_PATTERN = /\bhttps?:\/\/[^\s<>"'\u200f\u200e\u2066-\u2069]+/gi;
+  // A reference (MCT-2026-000123), a phone number or a date: one left-to-right island that an
+  // Arabic line neither reorders nor breaks (the server's helpdesk/text.py has the same).
+  // (U+2011, the non-breaking hyphen of Arabic SMS texts, counts as a hyphen.)
+  // A date and time (2026-11-30 07:14) is one island too, taken before a phone number.
+  var LTR_RUN = /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?|\b[A-Za-z]{2,6}[-\u2011]\d{4}[-\u2011]\d+\b|\+?\d(?:[\d\s-]{4,}\d)/g;
+
+  // Appends plain ``text`` with its references and phone numbers isolated.
+  function appendIsolated(parent, text) {
+    var last = 0;
+    text.replace(LTR_RUN, function (match, offset) {
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      parent.appendChild(el("bdi", { dir: "ltr", className: "nc-ltr", text: match }));
+      last = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
 
   // Appends ``text`` to ``parent`` with web addresses as safe links.
   function appendLinkified(parent, text) {
     var last = 0;
     text.replace(URL_PATTERN, function (match, offset) {
       var address = match.replace(/[.,;:!?)\]»"'،؛؟]+$/, "");
-      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      appendIsolated(parent, text.slice(last, offset));
       var href = null;
       try {
         var parsed = new URL(address);
         if (parsed.protocol === "http:" || parsed.protocol === "https:") href = parsed.href;
       } catch (e) { href = null; }
       if (href) {
-        parent.appendChild(el("a", { href: href, target: "_blank", rel: "nofollow noopener noreferrer", text: address }));
+        parent.appendChild(el("bdi", { dir: "ltr" }, [el("a", { href: href, target: "_blank", rel: "nofollow noopener noreferrer", text: address })]));
       } else {
         parent.appendChild(document.createTextNode(address));
       }
       last = offset + address.length;
       return match;
     });
-    parent.appendChild(document.createTextNode(text.slice(last)));
+    appendIsolated(parent, text.slice(last));
   }
 
   function newId() {
@@ -292,6 +327,11 @@
     ".nc-log{flex:1;margin:0;padding:12px;list-style:none;overflow-y:auto;background:var(--nc-soft)}",
     ".nc-msg{max-width:85%;margin:6px 0;padding:8px 10px;border-radius:10px;background:#fff;overflow-wrap:anywhere;white-space:pre-wrap}",
     ".nc-msg.nc-citizen{margin-inline-start:auto;background:#d8efe7}",
+    ".nc-msg.nc-notice{margin-inline:auto;max-width:95%;background:#fff4d6}",
+    ".nc-text{display:block;unicode-bidi:plaintext}",
+    ".nc-ltr{white-space:nowrap}",
+    ".nc-quick{display:flex;flex-wrap:wrap;gap:6px;margin:4px 0 8px;padding:0;list-style:none}",
+    ".nc-quick button{min-height:40px;padding:4px 12px;border:1px solid var(--nc-brand);border-radius:20px;background:#fff;color:var(--nc-brand);font:inherit;cursor:pointer}",
     ".nc-who{display:block;font-size:12px;font-weight:600;color:#4a545e}",
     ".nc-tick{display:block;font-size:11px;color:#4a545e;text-align:end}",
     ".nc-msg.nc-failed{outline:2px solid #c62828}",
@@ -377,6 +417,7 @@
     if (state.session) {
       if (!ui.chat) showChat();
       if (!state.socket) connect();
+      scroll(); // the latest messages, not the oldest: the log was laid out while hidden
       sendReadReceipt();
     } else if (!ui.body.firstChild) {
       showStatus();
@@ -407,8 +448,8 @@
     show(el("p", { className: "nc-note nc-form", role: "status", text: t.connecting }));
     api("GET", "/chat/api/status?desk=" + encodeURIComponent(config.desk)).then(function (status) {
       state.availability = status;
-      if (status.mode === "live") showPrechat(typed);
-      else showOffline(status, typed);
+      if (status.mode === "offline") showOffline(status, typed);
+      else showPrechat(typed, null, status);
     }, function () {
       if (typed) showPrechat(typed, "cannot_connect");
       else show(el("p", { className: "nc-note nc-form", role: "alert", text: t.error }));
@@ -436,11 +477,20 @@
   }
 
   // ``problem``: an error code to show at once (the form comes back after a failure).
-  function showPrechat(typed, problem) {
+  // ``status``: the availability answer; in "assistant" mode the intro says who answers now.
+  function showPrechat(typed, problem, status) {
+    status = status || state.availability || {};
     var name = el("input", { name: "name", required: true, maxlength: "100", autocomplete: "name" });
-    var phone = el("input", { name: "phone", type: "tel", maxlength: "40", autocomplete: "tel", inputmode: "tel" });
+    var phone = el("input", { name: "phone", type: "tel", maxlength: "40", autocomplete: "tel", inputmode: "tel", dir: "ltr" });
+    var email = el("input", { name: "email", type: "email", maxlength: "254", autocomplete: "email", dir: "ltr" });
     var language = languageSelect();
-    refill(typed, { name: name, phone: phone, language: language });
+    refill(typed, { name: name, phone: phone, email: email, language: language });
+    var intro = t.prechatIntro;
+    if (status.mode === "assistant") {
+      intro = status.reason === "closed"
+        ? fmt(t.assistantIntro, { opens: status.opens, closes: status.closes })
+        : t.assistantBusyIntro;
+    }
     var error = formError();
     if (problem) {
       error.textContent = errorText(problem);
@@ -457,25 +507,26 @@
         submit.textContent = t.connecting;
         error.hidden = true;
         startChat({
-          name: name.value, phone: phone.value, language: language.value, desk: config.desk,
-          startId: startId
+          name: name.value, phone: phone.value, email: email.value, language: language.value,
+          desk: config.desk, startId: startId
         }, function (err) {
           submit.disabled = false;
           submit.textContent = t.start;
           if (err.code === "chat_offline") {
-            showStatus({ name: name.value, phone: phone.value, language: language.value });
+            showStatus({ name: name.value, phone: phone.value, email: email.value, language: language.value });
             return;
           }
           error.textContent = errorText(err.code, err.message);
           error.hidden = false;
           if (err.code === "invalid_phone") phone.focus();
+          else if (err.code === "invalid_email") email.focus();
           else if (err.code === "cannot_connect") submit.focus();
           else name.focus();
         });
       }
     }, [
-      el("p", { className: "nc-note", text: t.prechatIntro }),
-      field(t.name, name), field(t.phone, phone), field(t.language, language),
+      el("p", { className: "nc-note nc-intro", text: intro }),
+      field(t.name, name), field(t.phone, phone), field(t.prechatEmail, email), field(t.language, language),
       privacyNote(), error, submit
     ]);
     show(form);
@@ -585,8 +636,8 @@
     }
     socket.onopen = function () {
       socket.send(JSON.stringify({
-        type: "start", name: fields.name, phone: fields.phone, language: fields.language, desk: fields.desk,
-        start_id: fields.startId
+        type: "start", name: fields.name, phone: fields.phone, email: fields.email,
+        language: fields.language, desk: fields.desk, start_id: fields.startId
       }));
     };
     socket.onmessage = function (event) {
@@ -595,7 +646,7 @@
       if (frame.type === "started") {
         settled = true;
         clearTimeout(timer);
-        state.session = { token: frame.token };
+        state.session = { token: frame.token, email: fields.email || "" };
         storageSet(state.session);
         showChat();
         listen(socket);
@@ -663,6 +714,7 @@
       case "queue": showQueue(frame.position, frame.estimated_wait_seconds); break;
       case "rated": thank(ui.rateForm, t.rated); break;
       case "transcript_sent": thank(ui.transcriptForm, t.transcriptSent); break;
+      case "transcript_code_sent": askCode(frame.email); break;
       case "ended": showAfter(); break;
       case "error": onError(frame); break;
       default: break;
@@ -702,6 +754,15 @@
     if (state.seen[message.seq]) return;
     state.seen[message.seq] = true;
     state.lastSeq = Math.max(state.lastSeq, message.seq);
+    dropQuickReplies();
+    if (message.sender === "system" && message.event === "notification") {
+      // A ticket update (registered, forwarded, solved, closed): its own words.
+      var notice = bubble("notice");
+      fillBubble(notice, message);
+      ui.log.appendChild(notice);
+      scroll();
+      return;
+    }
     if (message.sender === "system") {
       var line = statusLine(message);
       if (line) ui.log.appendChild(el("li", { className: "nc-status", text: line }));
@@ -716,6 +777,7 @@
       ui.log.appendChild(node);
     }
     node.setAttribute("data-seq", String(message.seq));
+    if (message.quick_replies && message.quick_replies.length && !state.closed) showQuickReplies(message.quick_replies);
     if (message.sender === "citizen") {
       if (state.pending[message.client_id]) acknowledged(message.client_id, message.seq);
       else if (!own) tick(node, t.sent);
@@ -737,12 +799,32 @@
   function bubble(sender) {
     var node = el("li", { className: "nc-msg nc-" + sender });
     node.appendChild(el("span", { className: "nc-who" }));
-    node.appendChild(el("span", { className: "nc-text" }));
+    // dir=auto: an English line in an Arabic chat (and the reverse) reads in its own order.
+    node.appendChild(el("span", { className: "nc-text", dir: "auto" }));
     return node;
   }
 
+  // The assistant's answers to choose from: buttons under its latest message. A tap
+  // sends the label as the citizen's message; typing the number still works.
+  function showQuickReplies(choices) {
+    var list = el("ul", { className: "nc-quick", "aria-label": t.quickReplies });
+    choices.forEach(function (choice) {
+      list.appendChild(el("li", {}, [el("button", {
+        type: "button", dir: "auto", text: choice.label,
+        onclick: function () { sendText(choice.text); }
+      })]));
+    });
+    ui.quick = list;
+    ui.log.appendChild(list);
+  }
+
+  function dropQuickReplies() {
+    if (ui.quick) ui.quick.remove();
+    ui.quick = null;
+  }
+
   function fillBubble(node, message) {
-    node.querySelector(".nc-who").textContent = who(message);
+    node.querySelector(".nc-who").textContent = message.sender === "system" ? t.notice : who(message);
     appendLinkified(node.querySelector(".nc-text"), message.text || "");
     (message.attachments || []).forEach(function (attachment) {
       if (attachment.content_type.indexOf("image/") === 0 && attachment.url) {
@@ -824,12 +906,16 @@
     }
   }
 
-  function sendText() {
-    var text = ui.input.value.trim();
+  // ``chosen``: a quick reply's text; else what is typed in the composer.
+  function sendText(chosen) {
+    var typed = typeof chosen !== "string";
+    var text = typed ? ui.input.value.trim() : chosen;
     if (!text) return;
+    dropQuickReplies();
     var node = bubble("citizen");
     fillBubble(node, { sender: "citizen", text: text });
     queueFrame({ type: "message", client_msg_id: newId(), text: text }, node);
+    if (!typed) return;
     ui.input.value = "";
     stopTyping();
   }
@@ -915,14 +1001,22 @@
         if (chosen) send({ type: "rate", rating: Number(chosen.value), comment: comment.value });
       }
     }, [stars, field(t.comment, comment), el("button", { type: "submit", className: "nc-primary", text: t.rateSend })]);
-    var email = el("input", { type: "email", name: "email", required: true, autocomplete: "email", maxlength: "254" });
+    // The pre-chat address is sent to at once; another one gets a code first.
+    var email = el("input", { type: "email", name: "email", required: true, autocomplete: "email", maxlength: "254", dir: "ltr" });
+    email.value = (state.session && state.session.email) || "";
+    ui.codeNote = el("p", { className: "nc-note", role: "status", hidden: true });
+    ui.code = el("input", { name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "12", dir: "ltr" });
+    ui.codeField = field(t.code, ui.code);
+    ui.codeField.hidden = true;
     ui.transcriptForm = el("form", {
       className: "nc-form nc-transcript",
       onsubmit: function (event) {
         event.preventDefault();
-        send({ type: "transcript", email: email.value });
+        var frame = { type: "transcript", email: email.value };
+        if (!ui.codeField.hidden && ui.code.value) frame.code = ui.code.value;
+        send(frame);
       }
-    }, [field(t.transcriptTitle, email), el("button", { type: "submit", className: "nc-secondary", text: t.transcriptSend })]);
+    }, [field(t.transcriptTitle, email), ui.codeNote, ui.codeField, el("button", { type: "submit", className: "nc-secondary", text: t.transcriptSend })]);
     var again = el("button", {
       type: "button", className: "nc-secondary", text: t.newChat,
       onclick: function () { forget(); showStatus(); }
@@ -931,6 +1025,13 @@
     ui.after.appendChild(ui.transcriptForm);
     ui.after.appendChild(el("div", { className: "nc-form" }, [again]));
     ui.after.hidden = false;
+  }
+
+  function askCode(address) {
+    ui.codeNote.textContent = fmt(t.transcriptCode, { email: address });
+    ui.codeNote.hidden = false;
+    ui.codeField.hidden = false;
+    ui.code.focus();
   }
 
   function forget() {

@@ -85,6 +85,12 @@ class Chat:
     def last(self) -> str:
         return self.replies()[-1]
 
+    def quick_replies(self) -> list[str]:
+        """The labels of the buttons under the assistant's last message."""
+        last = self.conversation.messages.filter(sender_kind="bot", is_internal=False).last()
+        assert last is not None
+        return [choice["label"] for choice in last.data.get("quick_replies", [])]
+
     def notes(self) -> list[str]:
         return list(
             self.conversation.messages.filter(is_internal=True).values_list("text", flat=True)

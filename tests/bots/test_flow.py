@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from bots.flow import STATUS_PER_CONVERSATION
 from bots.models import ActiveHours, BotChannelSettings, BotSession, Stage
-from helpdesk.models import ConversationState, OrganisationSettings, Ticket
+from helpdesk.models import Channel, ConversationState, OrganisationSettings, Ticket
+from helpdesk.public_status import FAILED_PER_ADDRESS
 from helpdesk.services.classifier import classifier_train
+from helpdesk.services.conversations import conversation_greet, conversation_open
 from tests.bots.conftest import Chat
 from tests.factories import Org, make_contact, make_ticket
 
@@ -27,7 +28,50 @@ def test_it_greets_in_english_and_shows_the_menu(webchat: NewChat) -> None:
     chat.send("Hello")
     assert chat.conversation.state == ConversationState.BOT
     assert "Welcome to Muscat Municipality" in chat.replies()[0]
+    assert chat.quick_replies() == [
+        "Status of a report",
+        "Service procedures",
+        "Report a problem",
+        "Talk to a staff member",
+    ]
+
+
+def test_it_numbers_the_menu_on_a_channel_without_buttons(facebook: NewChat) -> None:
+    chat = facebook(language="en")
+    chat.send("Hello")
     assert "1 — " in chat.last and "0 — " in chat.last
+
+
+def test_it_takes_a_tapped_quick_reply_as_the_number_it_stands_for(webchat: NewChat) -> None:
+    chat = webchat()
+    chat.send("مرحبا")
+    chat.send("الإبلاغ عن مشكلة")  # the label of "3", as the button sends it
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.REPORT_DESCRIPTION
+    )
+
+
+def test_it_still_understands_the_typed_digit_of_a_button(webchat: NewChat) -> None:
+    chat = webchat(language="en")
+    chat.send("Hello")
+    chat.send("2")
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.PROCEDURE_QUESTION
+    )
+
+
+def test_it_greets_with_the_menu_when_the_citizen_opens_the_chat(
+    webchat: NewChat, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    chat = webchat(language="en")
+    assert chat.contact is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = conversation_open(
+            channel=Channel.WEBCHAT, contact=chat.contact, language="en"
+        )
+        conversation_greet(conversation)
+    assert "Welcome to Muscat Municipality" in chat.replies()[0]
+    assert "Status of a report" in chat.quick_replies()
 
 
 def test_it_greets_in_arabic_with_the_channel_greeting(webchat: NewChat) -> None:
@@ -126,7 +170,7 @@ def test_it_gives_the_same_answer_for_an_unknown_and_a_mismatched_reference(
 def test_it_stops_answering_status_look_ups_past_the_limit(webchat: NewChat, org: Org) -> None:
     ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
     chat = webchat(language="en")
-    for attempt in range(STATUS_PER_CONVERSATION.count):
+    for attempt in range(FAILED_PER_ADDRESS.count):
         chat.send(ticket.reference)
         chat.send(f"{attempt:04d}")
     chat.send(ticket.reference)
@@ -135,18 +179,19 @@ def test_it_stops_answering_status_look_ups_past_the_limit(webchat: NewChat, org
     assert f"Report {ticket.reference}" not in chat.last
 
 
-def test_it_limits_look_ups_of_one_reference_across_conversations(
+def test_guessers_in_other_conversations_do_not_lock_the_owner_out(
     webchat: NewChat, org: Org
 ) -> None:
     ticket = make_ticket(org, contact=make_contact(phone="+96899887766"))
-    for attempt in range(5):
+    for attempt in range(8):
         guesser = webchat(language="en", phone=f"+9689111{attempt:04d}")
-        guesser.send(ticket.reference)
-        guesser.send(f"{attempt:04d}")
+        for guess in range(FAILED_PER_ADDRESS.count):
+            guesser.send(ticket.reference)
+            guesser.send(f"{attempt}{guess:03d}")
     owner = webchat(language="en", phone="+96899887766")
     owner.send(ticket.reference)
     owner.send("7766")
-    assert "Too many attempts" in owner.last
+    assert f"Report {ticket.reference}" in owner.last
 
 
 def test_it_asks_again_for_a_reference_it_cannot_read(webchat: NewChat) -> None:
@@ -273,7 +318,7 @@ def test_it_cancels_a_report_when_asked(webchat: NewChat) -> None:
     chat.send("garbage everywhere")
     chat.send("cancel")
     assert Ticket.objects.count() == 0
-    assert "1 — " in chat.last
+    assert "Report a problem" in chat.quick_replies()
 
 
 def test_it_asks_again_after_a_wrong_answer_and_goes_on(webchat: NewChat, org: Org) -> None:
@@ -371,8 +416,8 @@ def test_it_stays_silent_once_the_conversation_is_with_staff(webchat: NewChat) -
     assert len(chat.replies()) == count
 
 
-def test_it_says_when_staff_will_answer_if_handing_over_while_closed(webchat: NewChat) -> None:
-    chat = webchat(language="en")
+def test_it_says_when_staff_will_answer_if_handing_over_while_closed(facebook: NewChat) -> None:
+    chat = facebook(language="en")
     chat.send("hello")
     org = OrganisationSettings.load()
     org.chat_opens, org.chat_closes = "00:00", "00:00"
@@ -396,3 +441,50 @@ def test_it_leaves_the_hand_over_note_in_every_staff_language_with_what_it_is_ab
     assert "اللغة: الإنجليزية" in arabic and org.pothole.name_ar in arabic
     assert note.data["subject"] == "There is a pothole on our street"
     assert note.text == arabic  # the stored text: the center's language
+
+
+# ---- night on web chat: the assistant keeps serving -------------------------------------
+
+
+def close_the_live_chat() -> None:
+    org = OrganisationSettings.load()
+    org.chat_opens, org.chat_closes = "00:00", "00:00"
+    org.save()
+
+
+def test_it_offers_to_leave_a_message_at_night_when_asked_for_a_person(
+    webchat: NewChat, org: Org
+) -> None:
+    settings = OrganisationSettings.load()
+    settings.fallback_category = org.garbage
+    settings.save()
+    close_the_live_chat()
+    chat = webchat(language="en", phone="")
+    chat.send("Hello")
+    chat.send("Talk to a staff member")
+    assert "not on duty now" in chat.last
+    assert chat.conversation.state == ConversationState.BOT
+    chat.send("The garbage truck skipped our street three times this month")
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.category, ticket.conversation) == (
+        "new",
+        org.garbage,
+        chat.conversation,
+    )
+    assert ticket.reference in chat.last
+    assert chat.conversation.state == ConversationState.BOT
+
+
+def test_it_keeps_helping_at_night_after_misunderstandings(webchat: NewChat) -> None:
+    close_the_live_chat()
+    chat = webchat(language="en")
+    chat.send("hello")
+    chat.send("blah blah")
+    chat.send("qwerty zzz")
+    chat.send("zzz qwerty")
+    assert chat.conversation.state == ConversationState.BOT
+    assert "leave a message for the staff" in chat.last
+    chat.send("2")
+    assert BotSession.objects.get(conversation=chat.conversation).stage == (
+        Stage.PROCEDURE_QUESTION
+    )

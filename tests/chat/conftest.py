@@ -47,6 +47,15 @@ def agent_on_duty(**kwargs: Any) -> Any:
     return agent
 
 
+@pytest.fixture
+def open_center() -> Any:
+    """The demo organisation, open around the clock with an agent on duty."""
+    org = make_org()
+    open_around_the_clock(fallback=org.pothole)
+    agent_on_duty()
+    return org
+
+
 @dataclass
 class Chat:
     conversation: Conversation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import types
 from collections.abc import AsyncIterator
@@ -721,10 +722,50 @@ async def test_it_mails_the_transcript_on_request(
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "transcript", "email": "said@example.org"})
+    # An address not given in the pre-chat form gets a code first, and no chat text.
+    assert await ws.receive_json_from() == {
+        "type": "transcript_code_sent",
+        "email": "said@example.org",
+    }
+    (code_mail,) = mail.outbox
+    assert code_mail.to == ["said@example.org"]
+    assert "Your pothole is reported." not in code_mail.body
+    code = re.search(r"\b(\d{6})\b", code_mail.body).group(1)  # type: ignore[union-attr]
+    await ws.send_json_to({"type": "transcript", "email": "said@example.org", "code": code})
     assert await ws.receive_json_from() == {"type": "transcript_sent"}
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["said@example.org"]
-    assert "Your pothole is reported." in mail.outbox[0].body
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].to == ["said@example.org"]
+    assert "Your pothole is reported." in mail.outbox[1].body
+
+
+async def test_it_mails_the_transcript_to_the_pre_chat_address_at_once(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await database_sync_to_async(
+        lambda: (
+            type(live_chat.conversation.contact)
+            .objects.filter(pk=live_chat.conversation.contact_id)
+            .update(email="said@example.org")
+        )
+    )()
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "transcript"})
+    assert await ws.receive_json_from() == {"type": "transcript_sent"}
+    assert [message.to for message in mail.outbox] == [["said@example.org"]]
+
+
+async def test_it_refuses_a_wrong_confirmation_code_in_the_chats_language(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "transcript", "email": "x@example.org"})
+    await ws.receive_json_from()
+    await ws.send_json_to({"type": "transcript", "email": "x@example.org", "code": "000000x"})
+    error = await ws.receive_json_from()
+    assert error["code"] == "wrong_code"
+    assert len(mail.outbox) == 1  # the code only
 
 
 async def test_it_refuses_a_transcript_to_a_bad_address(

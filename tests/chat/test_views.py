@@ -25,14 +25,6 @@ def post_json(path: str, body: Any, **extra: Any) -> Any:
 
 
 @pytest.fixture
-def open_center() -> Any:
-    org = make_org()
-    open_around_the_clock(fallback=org.pothole)
-    agent_on_duty()
-    return org
-
-
-@pytest.fixture
 def closed_center() -> Any:
     org = make_org()
     settings = open_around_the_clock(fallback=org.garbage)

@@ -22,7 +22,7 @@ from helpdesk.models import (
     Ticket,
 )
 from helpdesk.services.tickets import ticket_dispatch, ticket_forward_to_partner, ticket_transition
-from tests.factories import Org, actor, make_contact, make_staff, make_ticket
+from tests.factories import Org, actor, make_contact, make_staff, make_ticket, readable
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_it_tells_an_arabic_citizen_every_step_by_sms_in_arabic(org: Org) -> Non
         "closed",
     ]
     assert {(n.channel, n.recipient, n.language) for n in sent} == {("sms", "+96891234567", "ar")}
-    assert ticket.reference in sent[0].body
+    assert ticket.reference in readable(sent[0].body)
     assert "تم تسجيل بلاغكم" in sent[0].body
     assert "صيانة الطرق" in sent[1].body  # the section's Arabic name
     assert "Patched the road" in sent[2].body  # the resolution note reaches the citizen

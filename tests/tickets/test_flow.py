@@ -18,7 +18,7 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.services.conversations import conversation_receive
-from tests.factories import Org, make_ticket
+from tests.factories import Org, make_ticket, readable
 from tests.tickets.helpers import client_for, png_bytes, staff
 
 pytestmark = pytest.mark.django_db
@@ -120,23 +120,26 @@ def test_it_walks_a_chat_through_the_whole_muscat_flow(org: Org) -> None:
     callback = ticket.events.get(to_status="citizen_notified")
     assert callback.note == "Citizen thanked us."
 
-    # The citizen was told at each step, by SMS (the preferred channel), in Arabic.
-    sent = list(
-        Notification.objects.filter(ticket=ticket, contact=ticket.contact)
-        .order_by("created_at", "pk")
-        .values_list("template_key", "channel", "recipient", "language")
-    )
-    assert sent == [
-        (key, "sms", "+96891234567", "ar")
-        for key in ("ticket_registered", "forwarded_to_section", "resolved", "closed")
-    ]
+    # The citizen was told at each step, by SMS (the preferred channel), in Arabic, and
+    # in the chat the ticket came from (where the citizen finds it on coming back).
+    steps = ("ticket_registered", "forwarded_to_section", "resolved", "closed")
+    for channel, recipient in (
+        ("sms", "+96891234567"),
+        ("conversation", f"webchat:{ticket.conversation.public_id}"),  # type: ignore[union-attr]
+    ):
+        sent = list(
+            Notification.objects.filter(ticket=ticket, contact=ticket.contact, channel=channel)
+            .order_by("created_at", "pk")
+            .values_list("template_key", "recipient", "language")
+        )
+        assert sent == [(key, recipient, "ar") for key in steps]
     assert all(
-        ticket.reference in body
+        ticket.reference in readable(body)
         for body in Notification.objects.filter(ticket=ticket).values_list("body", flat=True)
     )
     # … and staff see those messages in the ticket's timeline.
     timeline = dispatcher.get(f"/tickets/{ticket.pk}/").content.decode()
-    assert timeline.count('class="tl-notification') == 4
+    assert timeline.count('class="tl-notification') == 8
 
 
 def test_it_forwards_a_ticket_to_a_partner_who_answers_through_the_api(org: Org) -> None:

@@ -16,7 +16,7 @@ from django.test import Client
 from helpdesk.forms_tickets import portal_form_token
 from helpdesk.media import MAX_IMAGE_BYTES
 from helpdesk.models import Attachment, Ticket, TicketStatus
-from helpdesk.public_status import PER_ADDRESS, PER_REFERENCE
+from helpdesk.public_status import FAILED_PER_ADDRESS, FAILED_PER_REFERENCE, PER_ADDRESS
 from tests.factories import Org, make_ticket
 from tests.tickets.helpers import png_bytes
 
@@ -183,20 +183,57 @@ def test_it_rate_limits_guessing_from_one_address(org: Org) -> None:
     assert codes[-1] == 429 and set(codes[:-1]) == {200}
 
 
-def test_it_rate_limits_guessing_one_reference_from_many_addresses(org: Org) -> None:
+def test_it_locks_an_address_out_of_a_reference_after_five_wrong_tries(org: Org) -> None:
     ticket = make_ticket(org)
+    client = Client(REMOTE_ADDR="10.0.1.1")
     codes = [
-        Client(REMOTE_ADDR=f"10.0.1.{n}")
-        .post("/status/", {"reference": ticket.reference, "digits": f"{n:04d}"})
-        .status_code
-        for n in range(PER_REFERENCE.count + 1)
+        client.post("/status/", {"reference": ticket.reference, "digits": f"{n:04d}"}).status_code
+        for n in range(FAILED_PER_ADDRESS.count)
     ]
-    assert codes[-1] == 429
-    # Even the right digits are refused while the reference is locked.
-    locked = Client(REMOTE_ADDR="10.0.2.1").post(
-        "/status/", {"reference": ticket.reference, "digits": "4567"}
+    assert set(codes) == {200}
+    locked = client.post(
+        "/status/", {"reference": ticket.reference, "digits": "4567"}, HTTP_ACCEPT_LANGUAGE="ar"
     )
     assert locked.status_code == 429 and 'id="result"' not in locked.content.decode()
+    assert "تجاوزت عدد المحاولات" in locked.content.decode()
+
+
+def guess_from_many_addresses(reference: str, guesses: int) -> None:
+    for n in range(guesses):
+        Client(REMOTE_ADDR=f"10.0.{n // FAILED_PER_ADDRESS.count}.{n % 250}").post(
+            "/status/", {"reference": reference, "digits": f"{n:04d}"}
+        )
+
+
+def test_an_attacker_guessing_from_many_addresses_cannot_lock_the_owner_out(org: Org) -> None:
+    ticket = make_ticket(org)
+    guess_from_many_addresses(ticket.reference, FAILED_PER_REFERENCE.count + 10)
+    owner = Client(REMOTE_ADDR="192.168.7.7").post(
+        "/status/", {"reference": ticket.reference, "digits": "4567"}
+    )
+    assert owner.status_code == 200 and 'id="result"' in owner.content.decode()
+
+
+def test_once_a_reference_is_under_attack_each_guess_costs_a_new_address(org: Org) -> None:
+    ticket = make_ticket(org)
+    guess_from_many_addresses(ticket.reference, FAILED_PER_REFERENCE.count)
+    guesser = Client(REMOTE_ADDR="172.16.0.9")
+    first = guesser.post("/status/", {"reference": ticket.reference, "digits": "9999"})
+    assert first.status_code == 200 and 'id="not-found"' in first.content.decode()
+    second = guesser.post("/status/", {"reference": ticket.reference, "digits": "4567"})
+    assert second.status_code == 429 and 'id="result"' not in second.content.decode()
+
+
+def test_an_honest_citizen_who_mistypes_twice_is_answered(org: Org) -> None:
+    ticket = make_ticket(org)
+    client = Client(REMOTE_ADDR="10.9.9.9")
+    for digits in ("4566", "4576"):
+        assert (
+            client.post("/status/", {"reference": ticket.reference, "digits": digits}).status_code
+            == 200
+        )
+    answered = client.post("/status/", {"reference": ticket.reference, "digits": "4567"})
+    assert answered.status_code == 200 and 'id="result"' in answered.content.decode()
 
 
 def test_it_gives_the_same_answer_in_the_api(org: Org) -> None:

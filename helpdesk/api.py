@@ -231,7 +231,8 @@ class TicketOut(Schema):
     description: str
     address: str
     location: Location | None
-    contact: TicketContact
+    # null for a role that does not need the citizen (a partner: helpdesk/privacy/visibility.py)
+    contact: TicketContact | None
     created_at: str
     updated_at: str
     resolution_due: str | None

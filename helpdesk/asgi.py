@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, ``/ws/…`` through Channels.
 
-WebSockets pass the origin check (the Origin header must match ALLOWED_HOSTS)
-before reaching a route; the routes that need a signed-in user add the session
+WebSockets pass the origin check (``helpdesk.origins``: staff sockets only from
+the staff origins, the citizen's from the site, the widget's embedding sites
+and the mobile app) before reaching a route; the routes that need a signed-in user add the session
 authentication themselves. The first connection of any kind starts the
 process's distributor engine (``helpdesk.acd``) on Daphne's event loop.
 """
@@ -23,15 +24,15 @@ from helpdesk.request_threads import PooledThreadsASGIHandler  # noqa: E402
 django_asgi_app = PooledThreadsASGIHandler(threads=settings.HTTP_REQUEST_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from helpdesk import acd  # noqa: E402
+from helpdesk.origins import OriginValidator  # noqa: E402
 from helpdesk.routing import websocket_urlpatterns  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": OriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
 

@@ -30,6 +30,12 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# WebSocket origins (helpdesk/origins.py, docs/security.md): exact scheme://host[:port].
+# Outside sites allowed to embed the citizen widget (CORS on /chat/api/… and /ws/chat/).
+WIDGET_ORIGINS = env_list("NIDAA_WIDGET_ORIGINS", [])
+# Origins staff sockets accept; empty: the site's own (CSRF_TRUSTED_ORIGINS,
+# NIDAA_PUBLIC_URL and the request's own scheme://Host).
+STAFF_ORIGINS = env_list("NIDAA_STAFF_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",

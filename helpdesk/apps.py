@@ -19,3 +19,6 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_role_groups, sender=self)
+        from helpdesk import staff_sessions
+
+        staff_sessions.connect_receivers()

@@ -21,7 +21,6 @@ leave from the loop) and replies go through the process's group commit.
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from typing import Any
 
@@ -30,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
 from chat.sockets import LoopConsumer
-from helpdesk import events, selectors_queue, staff_sessions
+from helpdesk import events, safe_json, selectors_queue, staff_sessions
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
 from helpdesk.models import Conversation, Skill
@@ -193,11 +192,9 @@ class AgentConsoleConsumer(LoopConsumer):
             )
             return
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error(
-                InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
-            )
+            content = safe_json.loads(text_data)
+        except safe_json.MalformedJson as exc:
+            await self.send_error(InvalidInput(exc.message, code=exc.code), None)
             return
         await self.receive_json(content)
 

@@ -7,7 +7,6 @@ request to borrow, and CSRF protection has nothing to protect.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chat import selectors, services
 from chat.frames import FrameError, client_msg_id_check
 from chat.session import conversation_for_session, session_from_token, session_token
-from helpdesk import ratelimit
+from helpdesk import ratelimit, safe_json
 from helpdesk.errors import DomainError
 from helpdesk.media import MAX_IMAGE_BYTES
 from helpdesk.payloads import attachment_payload
@@ -41,9 +40,9 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > MAX_JSON_BYTES:
         raise DomainError(_("The request is too large."), code="too_large")
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        raise DomainError(_("The request is not valid JSON."), code="invalid_json") from None
+        body = safe_json.loads(request.body or b"{}")
+    except safe_json.MalformedJson as exc:
+        raise DomainError(exc.message, code=exc.code) from None
     if not isinstance(body, dict):
         raise DomainError(_("The request must be a JSON object."), code="invalid_json")
     return body
@@ -72,7 +71,7 @@ def _answer(call: Any) -> JsonResponse:
 @require_GET
 def status(request: HttpRequest) -> JsonResponse:
     """Whether a chat started now reaches a person, and the chat hours."""
-    desk = request.GET.get("desk", "")[:50]
+    desk = safe_json.storable(request.GET.get("desk", "")[:50])
     return JsonResponse(selectors.chat_availability(desk=desk).as_dict())
 
 

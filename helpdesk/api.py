@@ -8,7 +8,6 @@ Domain errors become ``{"error": {"code", "message"}}`` with 400/403/404/409.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
@@ -19,7 +18,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from helpdesk import selectors, selectors_tickets
+from helpdesk import safe_json, selectors, selectors_tickets
 from helpdesk.errors import (
     DomainError,
     InvalidInput,
@@ -122,9 +121,9 @@ def api_view(
 
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(_("The body is not valid JSON."), code="invalid_json") from None
+        data = safe_json.loads(request.body or b"{}")
+    except safe_json.MalformedJson as exc:
+        raise InvalidInput(exc.message, code=exc.code) from None
     if not isinstance(data, dict):
         raise InvalidInput(_("The body must be a JSON object."), code="invalid_json")
     return data

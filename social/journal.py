@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import safe_json
 from helpdesk.errors import DomainError
 from helpdesk.inbound import InboundMessage
 from helpdesk.models import Channel, ContactIdentity, Message, Notification
@@ -76,8 +77,9 @@ CUTTERS: dict[str, Callable[[Any], list[Piece]]] = {
 
 
 def _clean(text: str, limit: int | None = 4000) -> str:
-    # PostgreSQL text cannot hold NUL; an error message may quote the body.
-    return text.replace("\x00", "\\u0000")[:limit]
+    # PostgreSQL text cannot hold NUL nor lone surrogates; an error message may quote the
+    # body. (The body itself is kept as bytes, as it came.)
+    return safe_json.storable(text.replace("\x00", "\\u0000"))[:limit]
 
 
 def _error_text(exc: BaseException) -> str:

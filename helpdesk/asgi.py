@@ -27,11 +27,12 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from helpdesk import acd  # noqa: E402
 from helpdesk.origins import OriginValidator  # noqa: E402
+from helpdesk.request_limits import BodySizeLimit  # noqa: E402
 from helpdesk.routing import websocket_urlpatterns  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodySizeLimit(django_asgi_app),
         "websocket": OriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )

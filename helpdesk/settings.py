@@ -310,6 +310,16 @@ NIDAA_SOCIAL_HTTP_TIMEOUT = env_int("SOCIAL_HTTP_TIMEOUT", 20, minimum=1, maximu
 # Downloads of citizens' media, in the worker: tries per file and the first pause between them.
 NIDAA_SOCIAL_MEDIA_ATTEMPTS = env_int("SOCIAL_MEDIA_ATTEMPTS", 3, minimum=1, maximum=10)
 NIDAA_SOCIAL_MEDIA_RETRY_SECONDS = env_int("SOCIAL_MEDIA_RETRY_SECONDS", 2, minimum=0, maximum=60)
+# Request bodies (helpdesk/request_limits.py refuses larger ones unread, with 413): every
+# route but the social webhooks. An 8 MB photo in a form fits; nginx has the same figure.
+NIDAA_MAX_REQUEST_BYTES = env_int(
+    "NIDAA_MAX_REQUEST_BYTES", 10 * 1024 * 1024, minimum=64 * 1024, maximum=100 * 1024 * 1024
+)
+# Django's own limits, stated: form fields held in memory, and files kept in memory
+# before they go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=65_536)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=65_536)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=10)
 # The largest webhook body kept in the inbox journal (Meta batches up to 1000 events).
 NIDAA_SOCIAL_WEBHOOK_MAX_BYTES = env_int(
     "SOCIAL_WEBHOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024, maximum=100 * 1024 * 1024

@@ -33,6 +33,7 @@ from helpdesk import safe_json
 from helpdesk.errors import DomainError
 from helpdesk.inbound import InboundMessage
 from helpdesk.models import Channel, ContactIdentity, Message, Notification
+from helpdesk.redaction import redact
 from helpdesk.services.conversations import conversation_receive, system_event_record
 from helpdesk.text import MAX_MESSAGE_LENGTH
 from social.media import Fetched, media_fetch, media_note
@@ -83,7 +84,7 @@ def _clean(text: str, limit: int | None = 4000) -> str:
 
 
 def _error_text(exc: BaseException) -> str:
-    return _clean(f"{type(exc).__name__}: {exc}")
+    return _clean(redact(f"{type(exc).__name__}: {exc}"))
 
 
 # ---- storing ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from helpdesk import adapters
 from helpdesk.models import Message, Notification, SenderKind
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.segments import UCS2, sms_size
+from helpdesk.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ class TransportError(Exception):
         retry_at: datetime.datetime | None = None,
         explanation: str = "",
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        # Gateways' errors quote their URLs (password=…): kept and logged without them.
+        self.message = redact(message)
+        super().__init__(self.message)
         self.permanent = permanent
         self.reason = reason or ("rejected" if permanent else "unavailable")
         self.retry_at = retry_at

@@ -26,15 +26,15 @@ from functools import lru_cache
 from django.conf import settings
 
 MASK = "***"
-_SECRET_NAMES = (
+_CREDENTIAL_NAMES = (
     r"pass(?:word|wd)?|pwd|secret|client_secret|app_secret|consumer_secret|"
     r"(?:access_|refresh_|verify_|auth_|api_|webhook_)?token|api_?key|apikey|"
     r"key|signature|sig|auth|authorization|session(?:id)?|hub\.verify_token"
 )
 # name=value in a query string, a form body or a log line ("password=s3cret&to=…").
-_PARAM = re.compile(rf"(?i)(\b(?:{_SECRET_NAMES})=)[^&\s'\"<>,;]+")
+_PARAM = re.compile(rf"(?i)(\b(?:{_CREDENTIAL_NAMES})=)[^&\s'\"<>,;]+")
 # "password": "s3cret" in JSON or a repr.
-_QUOTED = re.compile(rf"(?i)(['\"](?:{_SECRET_NAMES})['\"]\s*:\s*['\"])[^'\"]*")
+_QUOTED = re.compile(rf"(?i)(['\"](?:{_CREDENTIAL_NAMES})['\"]\s*:\s*['\"])[^'\"]*")
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@:]+:[^/\s@]+@")
 _SCHEME_CREDENTIALS = re.compile(r"(?i)\b(Bearer|Basic|Token|OAuth)\s+[A-Za-z0-9._~+/=-]{6,}")
 _WEBHOOK_PATH = re.compile(r"(/notify/sms/[a-z]+/)[^/\s?]+")

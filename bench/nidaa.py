@@ -373,6 +373,8 @@ class NidaaDeployment:
             # its own, and a connection per request or per thread exhausted
             # PostgreSQL's 100 slots (docs/deployment.md, "PostgreSQL").
             env["DATABASE_POOL_SIZE"] = "20"
+            # nginx (docs/nginx-nidaa.conf) on this host says who the client is.
+            env["NIDAA_TRUSTED_PROXIES"] = "127.0.0.1"
         return env
 
     def prepare(self, work: Path, log: Path, agents: int) -> None:
@@ -527,8 +529,6 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     children = []
     for number, port in enumerate(ports):
         argv = daphne_argv("helpdesk.asgi:application", port)
-        if behind_nginx:
-            argv.insert(-1, "--proxy-headers")
         children.append(spawn(argv, env=env, log_path=log_dir / f"{target.name}-{number}.log"))
     server = Server(target.name, ports, children, log_dir)
     public = list(ports)

@@ -27,6 +27,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from helpdesk import acd  # noqa: E402
 from helpdesk.origins import OriginValidator  # noqa: E402
+from helpdesk.proxies import TrustedProxyHeaders  # noqa: E402
 from helpdesk.request_limits import BodySizeLimit  # noqa: E402
 from helpdesk.routing import websocket_urlpatterns  # noqa: E402
 
@@ -38,6 +39,11 @@ router = ProtocolTypeRouter(
 )
 
 
+# Forwarded headers only from our own proxies (helpdesk/proxies.py): before anything reads
+# the client's address or scheme.
+proxied_router = TrustedProxyHeaders(router)
+
+
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     acd.engine_start()
-    await router(scope, receive, send)
+    await proxied_router(scope, receive, send)

@@ -220,7 +220,12 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto are believed
+# (helpdesk/proxies.py); from anyone else those headers are dropped. Daphne runs
+# without --proxy-headers.
+NIDAA_TRUSTED_PROXIES = env_list("NIDAA_TRUSTED_PROXIES", [])
 if env_bool("BEHIND_TLS_PROXY", False):
+    # Safe: X-Forwarded-Proto only reaches Django from a trusted proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import json
 import re
+import secrets
 import shutil
 import subprocess
 import urllib.parse
@@ -358,8 +359,12 @@ class NidaaDeployment:
         from bench.targets import redis_url
 
         env = base_env(
-            SECRET_KEY="bench-only",  # noqa: S106 - a throw-away local benchmark server
+            # A throw-away local server: production settings, but demo logins and SMS to a
+            # file are expected (helpdesk/production.py would refuse them otherwise).
+            SECRET_KEY=secrets.token_urlsafe(48),
             DEBUG="0",
+            NIDAA_ALLOW_DEMO_LOGINS="1",
+            NIDAA_ALLOW_CONSOLE_SMS="1",
             SECURE_COOKIES="0",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             NIDAA_VAR_DIR=str(work),
@@ -388,7 +393,7 @@ class NidaaDeployment:
         env = self.env(work, template)
         _manage(env, log, "manage.py", "migrate", "--no-input", "-v", "0")
         _manage(env, log, "manage.py", "collectstatic", "--no-input", "-v", "0")
-        _manage(env, log, "manage.py", "demo_setup")
+        _manage(env, log, "manage.py", "demo_setup", "--force")
         sessions_file = work / "sessions.json"
         _manage(
             env,

@@ -19,6 +19,10 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_role_groups, sender=self)
+        from django.core import checks
+
         from helpdesk import staff_sessions
+        from helpdesk.production import production_check
 
         staff_sessions.connect_receivers()
+        checks.register(production_check, checks.Tags.security)

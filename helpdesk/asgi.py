@@ -17,7 +17,10 @@ django.setup(set_prefix=False)
 
 from django.conf import settings  # noqa: E402
 
+from helpdesk.production import refuse_unsafe_start  # noqa: E402
 from helpdesk.request_threads import PooledThreadsASGIHandler  # noqa: E402
+
+refuse_unsafe_start()  # production only: weak SECRET_KEY, console SMS, the demo logins
 
 # HTTP requests' sync code runs on a few long-lived threads that keep their
 # database connection (helpdesk/request_threads.py says why).

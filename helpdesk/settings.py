@@ -7,6 +7,7 @@ documents every variable.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "helpdesk.security_headers.SecurityHeadersMiddleware",  # CSP, Cache-Control: no-store
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,6 +217,28 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Production hardening (docs/security.md). With DEBUG off, the web processes and every
+# management command that runs Django's checks refuse to start with a weak SECRET_KEY,
+# the console SMS backend or the demo logins (helpdesk/production.py); under the test
+# runner the tests switch this on themselves.
+NIDAA_PRODUCTION_CHECKS = env_bool(
+    "NIDAA_PRODUCTION_CHECKS", not DEBUG and "pytest" not in sys.modules
+)
+# A deployment that really sends no SMS (or a benchmark) says so explicitly.
+NIDAA_ALLOW_CONSOLE_SMS = env_bool("NIDAA_ALLOW_CONSOLE_SMS", False)
+# Only for throw-away servers (make bench): start although the demo logins exist.
+NIDAA_ALLOW_DEMO_LOGINS = env_bool("NIDAA_ALLOW_DEMO_LOGINS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+# Sessions end after this long without a request or a staff-socket frame (the console's
+# heartbeat counts), and with the browser.
+SESSION_COOKIE_AGE = env_int("NIDAA_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -14,13 +14,15 @@ honest:
 
 from __future__ import annotations
 
-from importlib import import_module
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.signals import user_logged_out
+from django.contrib.sessions.models import Session
 from django.db.models.signals import m2m_changed, post_init, post_save
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from helpdesk import events
@@ -32,11 +34,19 @@ ACCOUNT_CHANGED = "account_changed"
 
 
 def session_valid(*, session_key: str | None, user_id: int, role: str | None) -> bool:
-    """Is this session still signed in as this user, with this role, active, same password?"""
+    """Is this session still signed in as this user, with this role, active, same password?
+
+    Sessions live in the database (Django's default engine, which Nidaa keeps). A
+    working console is activity: once half the idle timeout (``SESSION_COOKIE_AGE``)
+    has passed, it starts again, as a page request restarts it.
+    """
     if not session_key:
         return False
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    data = store.load()  # {} when the session was deleted or has expired
+    now = timezone.now()
+    session = Session.objects.filter(session_key=session_key, expire_date__gt=now).first()
+    if session is None:
+        return False
+    data = session.get_decoded()  # {} when tampered with
     if str(data.get(SESSION_KEY)) != str(user_id) or BACKEND_SESSION_KEY not in data:
         return False
     user = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
@@ -45,7 +55,12 @@ def session_valid(*, session_key: str | None, user_id: int, role: str | None) ->
     profile = getattr(user, "profile", None)
     if (profile.role if profile is not None else None) != role:
         return False
-    return constant_time_compare(str(data.get(HASH_SESSION_KEY, "")), user.get_session_auth_hash())
+    if not constant_time_compare(str(data.get(HASH_SESSION_KEY, "")), user.get_session_auth_hash()):
+        return False
+    age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    if session.expire_date - now < age / 2:
+        Session.objects.filter(session_key=session_key).update(expire_date=now + age)
+    return True
 
 
 def _end_user_sockets(user_id: int) -> None:

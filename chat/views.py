@@ -21,6 +21,7 @@ from helpdesk import ratelimit, safe_json
 from helpdesk.errors import DomainError
 from helpdesk.media import MAX_IMAGE_BYTES
 from helpdesk.payloads import attachment_payload
+from helpdesk.services.uploads import upload_daily_limit
 
 SESSION_LIMIT = ratelimit.Limit("chat.session", 10, 60)
 OFFLINE_LIMIT = ratelimit.Limit("chat.offline", 5, 60)
@@ -126,6 +127,8 @@ def upload(request: HttpRequest) -> JsonResponse:
     """An image for the chat; a later ``message`` frame sends it by its id."""
     if not ratelimit.hit(UPLOAD_LIMIT, _address(request)):
         return _error("rate_limited", _("Too many uploads. Try again shortly."), 429)
+    if not ratelimit.hit(upload_daily_limit(), _address(request)):
+        return _error("rate_limited", _("Too many uploads today. Try again tomorrow."), 429)
 
     def store() -> JsonResponse:
         conversation = conversation_for_session(session_from_token(request.POST.get("token")))

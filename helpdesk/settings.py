@@ -339,6 +339,14 @@ NIDAA_SOCIAL_HTTP_TIMEOUT = env_int("SOCIAL_HTTP_TIMEOUT", 20, minimum=1, maximu
 # Downloads of citizens' media, in the worker: tries per file and the first pause between them.
 NIDAA_SOCIAL_MEDIA_ATTEMPTS = env_int("SOCIAL_MEDIA_ATTEMPTS", 3, minimum=1, maximum=10)
 NIDAA_SOCIAL_MEDIA_RETRY_SECONDS = env_int("SOCIAL_MEDIA_RETRY_SECONDS", 2, minimum=0, maximum=60)
+# Chat uploads no message took are deleted after this many hours; quotas per conversation
+# (waiting to be sent, and in all) and per address per day (helpdesk/services/uploads.py).
+NIDAA_ORPHAN_UPLOAD_HOURS = env_int("NIDAA_ORPHAN_UPLOAD_HOURS", 24, minimum=1)
+NIDAA_UPLOADS_PENDING_PER_CONVERSATION = env_int(
+    "NIDAA_UPLOADS_PENDING_PER_CONVERSATION", 8, minimum=1
+)
+NIDAA_UPLOADS_PER_CONVERSATION = env_int("NIDAA_UPLOADS_PER_CONVERSATION", 40, minimum=1)
+NIDAA_UPLOADS_PER_ADDRESS_PER_DAY = env_int("NIDAA_UPLOADS_PER_ADDRESS_PER_DAY", 200, minimum=1)
 # Request bodies (helpdesk/request_limits.py refuses larger ones unread, with 413): every
 # route but the social webhooks. An 8 MB photo in a form fits; nginx has the same figure.
 NIDAA_MAX_REQUEST_BYTES = env_int(

@@ -1,4 +1,5 @@
-"""The scheduler: SLA reminders and escalations, the notification sweep, nightly retraining."""
+"""The scheduler: SLA reminders and escalations, the notification sweep, nightly retraining,
+and the deletion of uploads no message took (helpdesk/services/uploads.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from helpdesk.services.classifier import (
 )
 from helpdesk.services.notifications import notification_sweep
 from helpdesk.services.sla import sla_scan
+from helpdesk.services.uploads import orphan_uploads_expire
 
 logger = logging.getLogger("helpdesk.scheduler")
 
@@ -55,6 +57,7 @@ class Command(BaseCommand):
             now = timezone.now()
             requeued = notification_sweep(now=now)
             alerts = sla_scan(now=now)
+            orphan_uploads_expire(now=now)
             if classifier_train_due(now=now):
                 self._train_classifier()
             if requeued or alerts or once:

@@ -45,6 +45,11 @@ def hit(limit: Limit, key: str, *, now: float | None = None) -> bool:
     return used <= limit.count
 
 
+def spent(limit: Limit, key: str, *, now: float | None = None) -> bool:
+    """Is the window's allowance for ``key`` already spent? (Counts nothing.)"""
+    return int(cache.get(_window_key(limit, key, now), 0)) >= limit.count
+
+
 async def ahit(limit: Limit, key: str) -> bool:
     """:func:`hit` for the event loop."""
     backend = caches["default"]

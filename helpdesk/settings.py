@@ -182,11 +182,22 @@ TASKS = {
     }
 }
 
+# Every password set through a form (admin, password change) is checked; an all-digit
+# password is refused whatever its length.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins (staff login and admin) before both are refused for the window
+# (helpdesk/login_throttle.py).
+NIDAA_LOGIN_FAILURES_PER_ACCOUNT = env_int("NIDAA_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+NIDAA_LOGIN_FAILURES_PER_ADDRESS = env_int("NIDAA_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+NIDAA_LOGIN_LOCKOUT_MINUTES = env_int("NIDAA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

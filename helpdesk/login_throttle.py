@@ -65,7 +65,7 @@ class ThrottledLoginMixin:
                 code="throttled",
             )
         try:
-            return super().clean()  # type: ignore[misc,no-any-return]
+            return super().clean()  # type: ignore[misc]
         except forms.ValidationError:
             login_failed(username=username, address=address)
             raise

@@ -5,40 +5,28 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 
 from helpdesk.asgi import application
+from tests.asgi_scope import http_scope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NGINX = Path(__file__).resolve().parents[2] / "docs" / "nginx-nidaa.conf"
-
-
-def _scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
 
 
 async def test_finding_08_a_declared_oversized_body_is_refused_unread() -> None:
     # 150 MB announced, one chunk sent: the answer must come without the rest.
     app = ApplicationCommunicator(
         application,
-        _scope("/chat/api/upload", [(b"content-length", str(150 * 2**20).encode())]),
+        http_scope(
+            "/chat/api/upload",
+            method="POST",
+            host=b"127.0.0.1",
+            headers=[(b"content-length", str(150 * 2**20).encode())],
+        ),
     )
     await app.send_input({"type": "http.request", "body": b"x" * 1024, "more_body": True})
     start = await app.receive_output(timeout=5)
@@ -47,7 +35,9 @@ async def test_finding_08_a_declared_oversized_body_is_refused_unread() -> None:
 
 
 async def test_finding_08_a_chunked_body_is_cut_off_once_over_the_limit() -> None:
-    app = ApplicationCommunicator(application, _scope("/api/v1/status/", []))
+    app = ApplicationCommunicator(
+        application, http_scope("/api/v1/status/", method="POST", host=b"127.0.0.1", headers=[])
+    )
     chunk = b"x" * 2**20
     limit = settings.NIDAA_MAX_REQUEST_BYTES
     for _ in range(limit // len(chunk) + 1):
@@ -60,9 +50,14 @@ async def test_finding_08_a_body_within_the_limit_reaches_the_view() -> None:
     body = b'{"reference": "MCT-2026-1", "phone_last_digits": "4567"}'
     app = ApplicationCommunicator(
         application,
-        _scope(
+        http_scope(
             "/api/v1/status/",
-            [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")],
+            method="POST",
+            host=b"127.0.0.1",
+            headers=[
+                (b"content-length", str(len(body)).encode()),
+                (b"content-type", b"application/json"),
+            ],
         ),
     )
     await app.send_input({"type": "http.request", "body": body, "more_body": False})

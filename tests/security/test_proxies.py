@@ -12,6 +12,7 @@ from django.core.cache import cache
 
 from chat.views import SESSION_LIMIT
 from helpdesk.asgi import application
+from tests.asgi_scope import http_scope
 from tests.chat.conftest import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.factories import make_org
 
@@ -20,25 +21,14 @@ BODY = b'{"name": "Said", "language": "ar"}'
 
 
 async def _start_chat(peer: str, forwarded_for: str) -> int:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/chat/api/session",
-        "raw_path": b"/chat/api/session",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(BODY)).encode()),
-            (b"x-forwarded-for", forwarded_for.encode()),
-        ],
-        "client": (peer, 40000),
-        "server": ("127.0.0.1", 8000),
-    }
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(BODY)).encode()),
+        (b"x-forwarded-for", forwarded_for.encode()),
+    ]
+    scope = http_scope(
+        "/chat/api/session", method="POST", headers=headers, client=(peer, 40000), host=b"127.0.0.1"
+    )
     app = ApplicationCommunicator(application, scope)
     await app.send_input({"type": "http.request", "body": BODY, "more_body": False})
     start = await app.receive_output(timeout=10)

@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _measure(rounds: int, threshold: float) -> int:
     os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("NIDAA_PRODUCTION_CHECKS", "0")  # a scratch SQLite file, no server
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
     import django
 
@@ -99,7 +100,7 @@ def _measure(rounds: int, threshold: float) -> int:
     print(_line("model", _timings(model.probabilities, texts, rounds)))
 
     call_command("migrate", verbosity=0)
-    call_command("demo_setup", stdout=io.StringIO())
+    call_command("demo_setup", "--force", stdout=io.StringIO())
     call_command("classifier_train", stdout=io.StringIO())
     print(_line("category_suggestions", _timings(category_suggestions, texts, rounds)))
     return 0

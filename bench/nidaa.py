@@ -19,6 +19,7 @@ import asyncio
 import itertools
 import json
 import re
+import secrets
 import shutil
 import subprocess
 import urllib.parse
@@ -358,8 +359,12 @@ class NidaaDeployment:
         from bench.targets import redis_url
 
         env = base_env(
-            SECRET_KEY="bench-only",  # noqa: S106 - a throw-away local benchmark server
+            # A throw-away local server: production settings, but demo logins and SMS to a
+            # file are expected (helpdesk/production.py would refuse them otherwise).
+            SECRET_KEY=secrets.token_urlsafe(48),
             DEBUG="0",
+            NIDAA_ALLOW_DEMO_LOGINS="1",
+            NIDAA_ALLOW_CONSOLE_SMS="1",
             SECURE_COOKIES="0",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             NIDAA_VAR_DIR=str(work),
@@ -373,6 +378,8 @@ class NidaaDeployment:
             # its own, and a connection per request or per thread exhausted
             # PostgreSQL's 100 slots (docs/deployment.md, "PostgreSQL").
             env["DATABASE_POOL_SIZE"] = "20"
+            # nginx (docs/nginx-nidaa.conf) on this host says who the client is.
+            env["NIDAA_TRUSTED_PROXIES"] = "127.0.0.1"
         return env
 
     def prepare(self, work: Path, log: Path, agents: int) -> None:
@@ -386,7 +393,7 @@ class NidaaDeployment:
         env = self.env(work, template)
         _manage(env, log, "manage.py", "migrate", "--no-input", "-v", "0")
         _manage(env, log, "manage.py", "collectstatic", "--no-input", "-v", "0")
-        _manage(env, log, "manage.py", "demo_setup")
+        _manage(env, log, "manage.py", "demo_setup", "--force")
         sessions_file = work / "sessions.json"
         _manage(
             env,
@@ -527,8 +534,6 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     children = []
     for number, port in enumerate(ports):
         argv = daphne_argv("helpdesk.asgi:application", port)
-        if behind_nginx:
-            argv.insert(-1, "--proxy-headers")
         children.append(spawn(argv, env=env, log_path=log_dir / f"{target.name}-{number}.log"))
     server = Server(target.name, ports, children, log_dir)
     public = list(ports)

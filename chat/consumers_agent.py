@@ -21,7 +21,6 @@ leave from the loop) and replies go through the process's group commit.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import OrderedDict
 from typing import Any
@@ -34,7 +33,7 @@ from django.utils.translation import gettext as _
 from chat.console_hub import CONSOLES
 from chat.frames import MAX_ATTACHMENTS
 from chat.sockets import LoopConsumer, scope_language
-from helpdesk import events, selectors_queue
+from helpdesk import events, safe_json, selectors_queue, staff_sessions
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
 from helpdesk.models import AccessObject, AccessVia, Conversation, Skill
@@ -42,6 +41,8 @@ from helpdesk.privacy.access import access_log_flush, access_record
 from helpdesk.services import console, distributor, presence
 
 CLOSE_FORBIDDEN = 4403
+# The session that opened the socket ended: signed out, deactivated, a new password or role.
+CLOSE_SESSION_ENDED = 4401
 # Conversations whose last shown seq a console remembers after they left its desk,
 # so that one offered again is not replayed from the start on the same connection.
 SEEN_REMEMBERED = 500
@@ -147,13 +148,22 @@ class AgentConsoleConsumer(LoopConsumer):
             return
         self.user = user
         self.language = scope_language(self.scope)  # error frames and labels in it
+        self.live = True  # until the session ends
+        session = self.scope.get("session")
+        self.session_key: str | None = getattr(session, "session_key", None)
+        self.role = await events.call(_role_of, user)
         self.sent_seq: dict[str, int] = {}
         self.seen_seq: OrderedDict[str, int] = OrderedDict()
         self.desk_seq = 0
         self.desk_seq_seen_by_heartbeat = 0
         self.synced = False  # until the first resume, the snapshot to come covers the desk
         self.transcripts_behind: set[str] = set()
-        self.groups_joined: list[str] = [events.agent_group(user.pk)]
+        self.groups_joined: list[str] = [
+            events.agent_group(user.pk),
+            events.staff_user_group(user.pk),
+        ]
+        if self.session_key:
+            self.groups_joined.append(events.staff_session_group(self.session_key))
         if await events.call(_may_supervise, user):
             self.groups_joined.append(events.SUPERVISORS_GROUP)
         for group in self.groups_joined:
@@ -174,8 +184,16 @@ class AgentConsoleConsumer(LoopConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
-        if not hasattr(self, "user"):
-            return  # refused in connect; the close is on its way
+        if not getattr(self, "live", False):
+            return  # refused in connect, or the session ended; the close is on its way
+        if not await events.call(
+            staff_sessions.session_valid,
+            session_key=self.session_key,
+            user_id=self.user.pk,
+            role=self.role,
+        ):
+            await self.session_ended(staff_sessions.ACCOUNT_CHANGED)
+            return
         # A frame the server cannot read earns an error frame; the connection stays.
         with translation.override(self.language):
             if text_data is None:
@@ -185,11 +203,9 @@ class AgentConsoleConsumer(LoopConsumer):
                 )
                 return
             try:
-                content = json.loads(text_data)
-            except ValueError:
-                await self.send_error(
-                    InvalidInput(_("The frame is not valid JSON."), code="invalid_json"), None
-                )
+                content = safe_json.loads(text_data)
+            except safe_json.MalformedJson as exc:
+                await self.send_error(InvalidInput(exc.message, code=exc.code), None)
                 return
         await self.receive_json(content)
 
@@ -200,6 +216,12 @@ class AgentConsoleConsumer(LoopConsumer):
                 await self.dispatch_frame(kind, fields)
             except DomainError as exc:
                 await self.send_error(exc, content)
+
+    async def session_ended(self, reason: str) -> None:
+        """Say why, then close: the console goes back to the sign-in page."""
+        self.live = False
+        await self.send_json({"type": "session.ended", "reason": reason})
+        await self.close(code=CLOSE_SESSION_ENDED)
 
     async def send_error(self, exc: DomainError, content: Any) -> None:
         """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
@@ -406,6 +428,11 @@ class AgentConsoleConsumer(LoopConsumer):
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
         kind, payload = event["event"], event["payload"]
+        if not self.live:
+            return
+        if kind == "session.ended":
+            await self.session_ended(str(payload["reason"]))
+            return
         public_id = payload.get("conversation")
         if kind == "message.new":
             if public_id in self.sent_seq and "internal" in payload["message"]:
@@ -455,6 +482,11 @@ def _upload_ids(value: list[Any]) -> tuple[str, ...]:
         return tuple(str(uuid.UUID(item)) for item in value)
     except ValueError:
         raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
+
+
+def _role_of(user: Any) -> str | None:
+    profile = getattr(user, "profile", None)
+    return None if profile is None else str(profile.role)
 
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:

@@ -4,7 +4,9 @@ Read-only: the page sends heartbeats; the server forwards ``ticket.changed`` and
 ``reminder.new`` for the tickets the user may see, and the page fetches its lists
 afresh. The groups follow the role's scope: dispatchers and supervisors hear every
 ticket, section staff their sections' tickets, a partner's users what was
-forwarded to their agency.
+forwarded to their agency. Like the console, the socket closes with 4401 after
+``session.ended`` when the session ends (logout, deactivation, a new password or
+role: helpdesk/staff_sessions.py), and every frame checks the session first.
 """
 
 from __future__ import annotations
@@ -15,11 +17,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.sockets import LoopConsumer, scope_language
-from helpdesk import events
+from helpdesk import events, safe_json, staff_sessions
 from helpdesk.models import AgentProfile, Role
 
 CLOSE_FORBIDDEN = 4403
+CLOSE_SESSION_ENDED = 4401
 FORWARDED = ("ticket.changed", "reminder.new")
+
+
+def _role_of(user: Any) -> str | None:
+    profile = AgentProfile.objects.filter(user_id=user.pk).first()
+    return None if profile is None else str(profile.role)
 
 
 def worklist_groups(user: Any) -> list[str]:
@@ -46,12 +54,45 @@ class WorklistConsumer(LoopConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.language = scope_language(self.scope)
+        user = self.scope["user"]
+        self.session_key: str | None = getattr(self.scope.get("session"), "session_key", None)
+        self.role = await events.call(_role_of, user)
+        self.joined.append(events.staff_user_group(user.pk))
+        if self.session_key:
+            self.joined.append(events.staff_session_group(self.session_key))
+        self.live = True
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if not getattr(self, "live", False):
+            return  # refused in connect, or the session ended; the close is on its way
+        if not await events.call(
+            staff_sessions.session_valid,
+            session_key=self.session_key,
+            user_id=self.scope["user"].pk,
+            role=self.role,
+        ):
+            await self.session_ended(staff_sessions.ACCOUNT_CHANGED)
+            return
+        with translation.override(self.language):
+            try:
+                content = safe_json.loads(text_data or "")
+            except safe_json.MalformedJson as exc:
+                await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
+                return
+        await self.receive_json(content)
+
+    async def session_ended(self, reason: str) -> None:
+        self.live = False
+        await self.send_json({"type": "session.ended", "reason": reason})
+        await self.close(code=CLOSE_SESSION_ENDED)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "heartbeat":
@@ -63,5 +104,7 @@ class WorklistConsumer(LoopConsumer):
             )
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
-        if event["event"] in FORWARDED:
+        if event["event"] == "session.ended":
+            await self.session_ended(str(event["payload"]["reason"]))
+        elif event["event"] in FORWARDED:
             await self.send_json({"type": event["event"], **event["payload"]})

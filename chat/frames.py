@@ -8,7 +8,6 @@ people writing clients.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import uuid
@@ -19,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from helpdesk import safe_json
 from helpdesk.text import MAX_MESSAGE_LENGTH
 
 # Text frames longer than this are refused unread. A 4,000-character message in
@@ -194,9 +194,9 @@ def parse_frame(text: str | None) -> tuple[str, dict[str, Any]]:
             _("The frame is too large (at most %(n)d characters).") % {"n": MAX_FRAME_CHARS},
         )
     try:
-        frame = json.loads(text)
-    except ValueError:
-        raise FrameError("invalid_json", _("The frame is not valid JSON.")) from None
+        frame = safe_json.loads(text)
+    except safe_json.MalformedJson as exc:
+        raise FrameError(exc.code, exc.message) from None
     if not isinstance(frame, dict):
         raise FrameError("invalid_frame", _("A frame must be a JSON object."))
     frame_type = frame.get("type")

@@ -49,6 +49,7 @@ from helpdesk.services.conversations import (
 )
 from helpdesk.services.distributor import desk_event
 from helpdesk.services.tickets import ticket_from_left_message
+from helpdesk.services.uploads import upload_quota_check
 from helpdesk.text import clean_text
 
 MAX_NAME_LENGTH = 100
@@ -226,6 +227,7 @@ def chat_image_upload(*, conversation: Conversation, data: bytes, filename: str)
     """Store an image for a later ``message`` frame to reference by its id."""
     if conversation.state == ConversationState.CLOSED:
         raise InvalidInput(_("This conversation is closed."), code="conversation_closed")
+    upload_quota_check(conversation=conversation)
     return image_store(data, filename=filename, purpose="evidence", conversation=conversation)
 
 

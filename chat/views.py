@@ -7,7 +7,6 @@ request to borrow, and CSRF protection has nothing to protect.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -19,10 +18,11 @@ from chat import selectors, services
 from chat.cors import widget_cors
 from chat.frames import FrameError, client_msg_id_check
 from chat.session import conversation_for_session, session_from_token, session_token
-from helpdesk import ratelimit
+from helpdesk import ratelimit, safe_json
 from helpdesk.errors import DomainError
 from helpdesk.media import MAX_IMAGE_BYTES
 from helpdesk.payloads import attachment_payload
+from helpdesk.services.uploads import upload_daily_limit
 
 SESSION_LIMIT = ratelimit.Limit("chat.session", 10, 60)
 OFFLINE_LIMIT = ratelimit.Limit("chat.offline", 5, 60)
@@ -42,9 +42,9 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > MAX_JSON_BYTES:
         raise DomainError(_("The request is too large."), code="too_large")
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        raise DomainError(_("The request is not valid JSON."), code="invalid_json") from None
+        body = safe_json.loads(request.body or b"{}")
+    except safe_json.MalformedJson as exc:
+        raise DomainError(exc.message, code=exc.code) from None
     if not isinstance(body, dict):
         raise DomainError(_("The request must be a JSON object."), code="invalid_json")
     return body
@@ -74,7 +74,7 @@ def _answer(call: Any) -> JsonResponse:
 @require_GET
 def status(request: HttpRequest) -> JsonResponse:
     """Whether a chat started now reaches a person, and the chat hours."""
-    desk = request.GET.get("desk", "")[:50]
+    desk = safe_json.storable(request.GET.get("desk", "")[:50])
     return JsonResponse(selectors.chat_availability(desk=desk).as_dict())
 
 
@@ -133,6 +133,8 @@ def upload(request: HttpRequest) -> JsonResponse:
     """An image for the chat; a later ``message`` frame sends it by its id."""
     if not ratelimit.hit(UPLOAD_LIMIT, _address(request)):
         return _error("rate_limited", _("Too many uploads. Try again shortly."), 429)
+    if not ratelimit.hit(upload_daily_limit(), _address(request)):
+        return _error("rate_limited", _("Too many uploads today. Try again tomorrow."), 429)
 
     def store() -> JsonResponse:
         conversation = conversation_for_session(session_from_token(request.POST.get("token")))

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.login_throttle import ThrottledAdminAuthenticationForm
 from helpdesk.models import (
     AccessLog,
     AccessObject,
@@ -51,6 +52,7 @@ from helpdesk.services.staff import staff_role_sync
 
 admin.site.site_header = _("Nidaa administration")
 admin.site.site_title = _("Nidaa")
+admin.site.login_form = ThrottledAdminAuthenticationForm  # failed sign-ins are throttled
 
 
 class SectionInline(admin.TabularInline):

@@ -12,7 +12,6 @@ that the answers match them.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
-from helpdesk import selectors, selectors_tickets
+from helpdesk import safe_json, selectors, selectors_tickets
 from helpdesk.errors import (
     DomainError,
     InvalidInput,
@@ -143,9 +142,9 @@ class StaffSession(APIKeyCookie):
 class JsonObjectParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidInput(_("The body is not valid JSON."), code="invalid_json") from None
+            data = safe_json.loads(request.body)
+        except safe_json.MalformedJson as exc:
+            raise InvalidInput(exc.message, code=exc.code) from None
         if not isinstance(data, dict):
             raise InvalidInput(_("The body must be a JSON object."), code="invalid_json")
         return data

@@ -25,9 +25,17 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from helpdesk import staff_sessions
+        from helpdesk.production import production_check
+
         # After every app's migration, not only ours: the administrator's group holds
         # permissions of other apps (social accounts, the assistant), created by theirs.
         post_migrate.connect(_ensure_role_groups, dispatch_uid="helpdesk_role_groups")
         user_logged_out.connect(_logged_out, dispatch_uid="helpdesk_presence_logged_out")
         # Connects the access log's flush to the end of every request.
         import helpdesk.privacy.access  # noqa: F401
+
+        staff_sessions.connect_receivers()
+        checks.register(production_check, checks.Tags.security)

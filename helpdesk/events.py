@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -51,6 +52,19 @@ def conversation_staff_group(public_id: uuid.UUID | str) -> str:
 
 def agent_group(user_id: int) -> str:
     return f"agent.{user_id}"
+
+
+def staff_user_group(user_id: int) -> str:
+    """Every staff socket of one user (closed when the account changes)."""
+    return f"staff.{user_id}"
+
+
+def staff_session_group(session_key: str) -> str:
+    """The staff sockets of one signed-in session (closed at its logout).
+
+    The key is hashed: group names are visible to whoever reads the channel layer.
+    """
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:32]}"
 
 
 def ticket_group(ticket_id: int) -> str:
@@ -89,6 +103,8 @@ EVENT_SCHEMAS: dict[str, frozenset[str]] = {
     "assignment.new": frozenset({"conversation", "item", "desk_seq"}),
     "assignment.ended": frozenset({"conversation", "reason", "desk_seq"}),
     "presence.changed": frozenset({"agent", "presence"}),
+    # staff.<user id> / session.<hash>: the account or the session no longer signs in
+    "session.ended": frozenset({"reason"}),
     # ticket.<id> and workspaces
     "ticket.changed": frozenset({"ticket", "reference", "status"}),
     "reminder.new": frozenset({"ticket", "reference", "kind"}),

@@ -50,6 +50,11 @@ def used(limit: Limit, key: str, *, now: float | None = None) -> int:
     return int(cache.get(_window_key(limit, key, now)) or 0)
 
 
+def spent(limit: Limit, key: str, *, now: float | None = None) -> bool:
+    """Is the window's allowance for ``key`` already spent? (Counts nothing.)"""
+    return int(cache.get(_window_key(limit, key, now), 0)) >= limit.count
+
+
 async def ahit(limit: Limit, key: str) -> bool:
     """:func:`hit` for the event loop."""
     backend = caches["default"]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from helpdesk.models import TOURISM_DESK, Role, SLAAlert, SLAAlertKind, Ticket, TicketStatus
+from helpdesk.models import (
+    TOURISM_DESK,
+    Role,
+    SLAAlert,
+    SLAAlertKind,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 from helpdesk.phones import to_ascii_digits
 from helpdesk.references import parse_reference
 from helpdesk.roles import Actor
@@ -22,12 +30,38 @@ def ticket_list_visible_to(actor: Actor) -> QuerySet[Ticket]:
             status__in=[TicketStatus.NEW, TicketStatus.REGISTERED]
         )
     if actor.role == Role.PARTNER:
-        return tickets.filter(partner_id=actor.user.profile.partner_id).exclude(
-            partner__isnull=True
-        )
+        return tickets.filter(partner_reachable(actor.user.profile.partner_id))
     if actor.role == Role.TOURISM_OFFICIAL:
         return tickets.filter(category__skill__code=TOURISM_DESK)
     return tickets.none()
+
+
+# A partner reads a ticket while it is forwarded to it, and once it is finished from
+# there (answered or closed); never once routed elsewhere (dispatched to a section,
+# reopened, forwarded to another agency), nor what came after.
+PARTNER_READABLE = (
+    TicketStatus.FORWARDED_EXTERNAL,
+    TicketStatus.RESOLVED,
+    TicketStatus.CITIZEN_NOTIFIED,
+    TicketStatus.CLOSED,
+)
+
+
+def partner_reachable(partner_id: int | None) -> Q:
+    """The tickets a partner agency's users may read (its scope follows the routing)."""
+    if partner_id is None:
+        return Q(pk__in=[])
+    last_forward = (
+        TicketEvent.objects.filter(
+            ticket=OuterRef(OuterRef("pk")), to_status=TicketStatus.FORWARDED_EXTERNAL
+        )
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    dispatched_since = TicketEvent.objects.filter(
+        ticket=OuterRef("pk"), to_status=TicketStatus.DISPATCHED, pk__gt=Subquery(last_forward)
+    )
+    return Q(partner_id=partner_id, status__in=PARTNER_READABLE) & ~Q(Exists(dispatched_since))
 
 
 def ticket_get_visible(actor: Actor, *, ticket_id: int) -> Ticket | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpdesk.attachments import attachment_url
 from helpdesk.classify import category_suggestions, clear_leader
@@ -250,6 +251,18 @@ def _attachment_entry(attachment: Attachment) -> TimelineEntry:
     )
 
 
+def notification_problem(notification: Notification) -> str:
+    """What went wrong, for staff, in words: never the gateway's own error text, which
+    may quote its URL or credentials (that stays, redacted, in the admin)."""
+    if not notification.last_error and not notification.failure_reason:
+        return ""
+    if notification.failure_reason == "gave_up":
+        return str(_("Not delivered: the gateway kept failing, so sending was given up."))
+    if notification.failure_reason:
+        return str(_("Not delivered: the gateway refused the message."))
+    return str(_("Not delivered yet: the gateway could not be reached; it will be tried again."))
+
+
 def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
     """One entry per SMS, e-mail or fax the outbox holds for the ticket, with its fate."""
     return [
@@ -268,7 +281,7 @@ def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
                 "event": notification.get_template_key_display(),
                 "status": notification.get_status_display(),
                 "delivery": notification.delivery_status,
-                "error": notification.last_error,
+                "error": notification_problem(notification),
                 "attempts": notification.attempts,
             },
         )

@@ -7,6 +7,7 @@ documents every variable.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,12 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Exact origins (scheme://host[:port]) of outside sites allowed to embed the citizen
-# widget: CORS on /chat/api/… and the /ws/chat/ origin check (docs/protocol.md).
+# WebSocket origins (helpdesk/origins.py, docs/security.md): exact scheme://host[:port].
+# Outside sites allowed to embed the citizen widget (CORS on /chat/api/… and /ws/chat/).
 WIDGET_ORIGINS = env_list("NIDAA_WIDGET_ORIGINS", [])
+# Origins staff sockets accept; empty: the site's own (CSRF_TRUSTED_ORIGINS,
+# NIDAA_PUBLIC_URL and the request's own scheme://Host).
+STAFF_ORIGINS = env_list("NIDAA_STAFF_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "helpdesk.security_headers.SecurityHeadersMiddleware",  # CSP, Cache-Control: no-store
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,11 +182,22 @@ TASKS = {
     }
 }
 
+# Every password set through a form (admin, password change) is checked; an all-digit
+# password is refused whatever its length.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins (staff login and admin) before both are refused for the window
+# (helpdesk/login_throttle.py).
+NIDAA_LOGIN_FAILURES_PER_ACCOUNT = env_int("NIDAA_LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+NIDAA_LOGIN_FAILURES_PER_ADDRESS = env_int("NIDAA_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+NIDAA_LOGIN_LOCKOUT_MINUTES = env_int("NIDAA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -214,12 +230,39 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Production hardening (docs/security.md). With DEBUG off, the web processes and every
+# management command that runs Django's checks refuse to start with a weak SECRET_KEY,
+# the console SMS backend or the demo logins (helpdesk/production.py); under the test
+# runner the tests switch this on themselves.
+NIDAA_PRODUCTION_CHECKS = env_bool(
+    "NIDAA_PRODUCTION_CHECKS", not DEBUG and "pytest" not in sys.modules
+)
+# A deployment that really sends no SMS (or a benchmark) says so explicitly.
+NIDAA_ALLOW_CONSOLE_SMS = env_bool("NIDAA_ALLOW_CONSOLE_SMS", False)
+# Only for throw-away servers (make bench): start although the demo logins exist.
+NIDAA_ALLOW_DEMO_LOGINS = env_bool("NIDAA_ALLOW_DEMO_LOGINS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+# Sessions end after this long without a request or a staff-socket frame (the console's
+# heartbeat counts), and with the browser.
+SESSION_COOKIE_AGE = env_int("NIDAA_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The reverse proxies (addresses or networks) whose X-Forwarded-For / -Proto are believed
+# (helpdesk/proxies.py); from anyone else those headers are dropped. Daphne runs
+# without --proxy-headers.
+NIDAA_TRUSTED_PROXIES = env_list("NIDAA_TRUSTED_PROXIES", [])
 if env_bool("BEHIND_TLS_PROXY", False):
+    # Safe: X-Forwarded-Proto only reaches Django from a trusted proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -317,6 +360,24 @@ NIDAA_SOCIAL_HTTP_TIMEOUT = env_int("SOCIAL_HTTP_TIMEOUT", 20, minimum=1, maximu
 # Downloads of citizens' media, in the worker: tries per file and the first pause between them.
 NIDAA_SOCIAL_MEDIA_ATTEMPTS = env_int("SOCIAL_MEDIA_ATTEMPTS", 3, minimum=1, maximum=10)
 NIDAA_SOCIAL_MEDIA_RETRY_SECONDS = env_int("SOCIAL_MEDIA_RETRY_SECONDS", 2, minimum=0, maximum=60)
+# Chat uploads no message took are deleted after this many hours; quotas per conversation
+# (waiting to be sent, and in all) and per address per day (helpdesk/services/uploads.py).
+NIDAA_ORPHAN_UPLOAD_HOURS = env_int("NIDAA_ORPHAN_UPLOAD_HOURS", 24, minimum=1)
+NIDAA_UPLOADS_PENDING_PER_CONVERSATION = env_int(
+    "NIDAA_UPLOADS_PENDING_PER_CONVERSATION", 8, minimum=1
+)
+NIDAA_UPLOADS_PER_CONVERSATION = env_int("NIDAA_UPLOADS_PER_CONVERSATION", 40, minimum=1)
+NIDAA_UPLOADS_PER_ADDRESS_PER_DAY = env_int("NIDAA_UPLOADS_PER_ADDRESS_PER_DAY", 200, minimum=1)
+# Request bodies (helpdesk/request_limits.py refuses larger ones unread, with 413): every
+# route but the social webhooks. An 8 MB photo in a form fits; nginx has the same figure.
+NIDAA_MAX_REQUEST_BYTES = env_int(
+    "NIDAA_MAX_REQUEST_BYTES", 10 * 1024 * 1024, minimum=64 * 1024, maximum=100 * 1024 * 1024
+)
+# Django's own limits, stated: form fields held in memory, and files kept in memory
+# before they go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=65_536)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=65_536)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=10)
 # The largest webhook body kept in the inbox journal (Meta batches up to 1000 events).
 NIDAA_SOCIAL_WEBHOOK_MAX_BYTES = env_int(
     "SOCIAL_WEBHOOK_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024, maximum=100 * 1024 * 1024
@@ -328,13 +389,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # Phone numbers, e-mail addresses and message texts never reach the log (docs/privacy.md).
-    "filters": {"personal_data": {"()": "helpdesk.privacy.logging.PersonalDataFilter"}},
+    # Credentials (helpdesk/redaction.py), phone numbers, e-mail addresses and message texts
+    # (docs/privacy.md) never reach a log line: every handler filters both.
+    "filters": {
+        "redact": {"()": "helpdesk.redaction.RedactingFilter"},
+        "personal_data": {"()": "helpdesk.privacy.logging.PersonalDataFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["personal_data"],
+            "filters": ["redact", "personal_data"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

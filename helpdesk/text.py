@@ -26,6 +26,11 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
+def html_to_text(html: str) -> str:
+    """The text of an HTML fragment (an HTML e-mail's body): every tag dropped."""
+    return str(bleach.clean(html, tags=set(), strip=True))
+
+
 def _safe_link(attrs: MutableMapping[tuple[str | None, str], str], new: bool = False) -> Any:
     # Returning None drops the link (bleach's documented callback contract).
     href = attrs.get((None, "href"), "")

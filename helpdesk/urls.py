@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from helpdesk import api_schema, open311_api, report_views, views, views_console
+from helpdesk.login_throttle import ThrottledAuthenticationForm
 from helpdesk.privacy import views as privacy_views
 
 urlpatterns = [
@@ -11,7 +12,10 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            authentication_form=ThrottledAuthenticationForm,
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

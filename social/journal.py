@@ -29,9 +29,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import safe_json
 from helpdesk.errors import DomainError
 from helpdesk.inbound import InboundMessage
 from helpdesk.models import Channel, ContactIdentity, Message, Notification
+from helpdesk.redaction import redact
 from helpdesk.services.conversations import conversation_receive, system_event_record
 from helpdesk.text import MAX_MESSAGE_LENGTH
 from social.media import Fetched, media_fetch, media_note
@@ -76,12 +78,13 @@ CUTTERS: dict[str, Callable[[Any], list[Piece]]] = {
 
 
 def _clean(text: str, limit: int | None = 4000) -> str:
-    # PostgreSQL text cannot hold NUL; an error message may quote the body.
-    return text.replace("\x00", "\\u0000")[:limit]
+    # PostgreSQL text cannot hold NUL nor lone surrogates; an error message may quote the
+    # body. (The body itself is kept as bytes, as it came.)
+    return safe_json.storable(text.replace("\x00", "\\u0000"))[:limit]
 
 
 def _error_text(exc: BaseException) -> str:
-    return _clean(f"{type(exc).__name__}: {exc}")
+    return _clean(redact(f"{type(exc).__name__}: {exc}"))
 
 
 # ---- storing ---------------------------------------------------------------------------

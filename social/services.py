@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Channel, ContactIdentity, Conversation, Message, SenderKind
+from helpdesk.redaction import redact
 from social.adapters import SocialApiError
 from social.adapters.facebook import FacebookApi
 from social.adapters.x import XApi
@@ -121,7 +122,7 @@ def x_account_poll_due(*, account: XAccount, now: datetime.datetime | None = Non
         api = XApi.from_environment(account.credentials_prefix)
         created = x_account_poll(account=account, api=api)
     except SocialApiError as exc:
-        error = str(exc)
+        error = redact(str(exc))
         logger.warning("polling @%s failed: %s", account.handle, exc)
         if exc.retry_at and exc.retry_at > next_poll:
             next_poll = exc.retry_at

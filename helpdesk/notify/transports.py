@@ -34,6 +34,7 @@ from helpdesk.models.notifications import PARTNER_CALLBACK
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.segments import UCS2, sms_size
 from helpdesk.privacy.logging import personal
+from helpdesk.redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class TransportError(Exception):
         retry_at: datetime.datetime | None = None,
         explanation: str = "",
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        # Gateways' errors quote their URLs (password=…): kept and logged without them.
+        self.message = redact(message)
+        super().__init__(self.message)
         self.permanent = permanent
         self.reason = reason or ("rejected" if permanent else "unavailable")
         self.retry_at = retry_at

@@ -8,14 +8,13 @@ gateways differ; their names are configuration.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from helpdesk import safe_json
 from helpdesk.services.notifications import notification_delivery_report, sms_inbound_receive
 
 
@@ -25,18 +24,23 @@ def _authorised(token: str) -> bool:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
+    """The parameters; ``MalformedJson`` for nesting too deep or text PostgreSQL cannot store."""
     values: dict[str, str] = {key: request.GET.get(key, "") for key in request.GET}
     if request.method == "POST":
         if request.content_type == "application/json":
             try:
-                body = json.loads(request.body or b"{}")
-            except ValueError:
-                body = {}
+                body = safe_json.loads(request.body or b"{}")
+            except safe_json.MalformedJson as exc:
+                if exc.code != "invalid_json":
+                    raise
+                body = {}  # as before: the query string may still hold the parameters
             if isinstance(body, dict):
                 values.update({str(k): str(v) for k, v in body.items() if v is not None})
         else:
             form: QueryDict = request.POST
             values.update({key: form.get(key, "") for key in form})
+    if any(safe_json.UNSTORABLE.search(text) for item in values.items() for text in item):
+        raise safe_json.MalformedJson("invalid_characters", "NUL or a lone surrogate")
     return values
 
 
@@ -46,7 +50,10 @@ def sms_delivery_report(request: HttpRequest, token: str) -> HttpResponse:
     if not _authorised(token):
         return HttpResponse(status=404)
     config = settings.NIDAA_SMS_GATEWAY
-    params = _params(request)
+    try:
+        params = _params(request)
+    except safe_json.MalformedJson as exc:
+        return HttpResponseBadRequest(exc.code)
     status = params.get(config["DLR_PARAM_STATUS"], "")
     if not status:
         return HttpResponseBadRequest("missing status")
@@ -65,7 +72,10 @@ def sms_inbound(request: HttpRequest, token: str) -> HttpResponse:
     if not _authorised(token):
         return HttpResponse(status=404)
     config = settings.NIDAA_SMS_GATEWAY
-    params = _params(request)
+    try:
+        params = _params(request)
+    except safe_json.MalformedJson as exc:
+        return HttpResponseBadRequest(exc.code)
     sender = params.get(config["INBOUND_PARAM_FROM"], "").strip()
     gateway_id = params.get(config["INBOUND_PARAM_ID"], "").strip()
     if not sender or not gateway_id:

@@ -11,7 +11,6 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
-import bleach
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -36,7 +35,7 @@ from helpdesk.services.contacts import phone_or_error
 from helpdesk.services.conversations import conversation_receive
 from helpdesk.services.notifications import partner_callback_queue
 from helpdesk.services.tickets import ticket_create
-from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text
+from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text, html_to_text
 
 # Doors an agent logs by hand (the caller is on the line or sent a fax).
 AGENT_LOGGED_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.SMS, Channel.EMAIL)
@@ -210,7 +209,7 @@ def _email_body(message: EmailMessage) -> str:
         return ""
     content = part.get_content()
     if part.get_content_type() == "text/html":
-        content = bleach.clean(content, tags=set(), strip=True)
+        content = html_to_text(content)
     return clean_text(str(content))[:MAX_MESSAGE_LENGTH]
 
 

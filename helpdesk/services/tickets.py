@@ -168,7 +168,13 @@ def _in_scope(ticket: Ticket, actor: Actor) -> bool:
     if actor.role == Role.SECTION_STAFF:
         return actor.user.profile.sections.filter(pk=ticket.section_id).exists()
     if actor.role == Role.PARTNER:
-        return ticket.partner_id is not None and actor.user.profile.partner_id == ticket.partner_id
+        # Acting (answering, notes) only while the ticket is forwarded to the agency;
+        # what it may still read afterwards is helpdesk.selectors.partner_reachable.
+        return (
+            ticket.partner_id is not None
+            and actor.user.profile.partner_id == ticket.partner_id
+            and ticket.status == S.FORWARDED_EXTERNAL
+        )
     return True
 
 

@@ -27,8 +27,10 @@ window.NidaaLive = function (path, handlers) {
       lastAnswer = Date.now();
       handlers.onFrame(JSON.parse(event.data));
     };
-    ws.onclose = function () {
+    ws.onclose = function (event) {
       clearInterval(beat);
+      // 4401: the session ended (signed out, account changed): back to the sign-in page.
+      if (event.code === 4401) { window.location.reload(); return; }
       handlers.status(false);
       retry = Math.min(retry + 1, 6);
       timer = setTimeout(connect, Math.min(30000, 500 * Math.pow(2, retry)));

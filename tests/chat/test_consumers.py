@@ -37,12 +37,13 @@ from tests.factories import make_org
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")  # the widget's page and the socket on the same site
 
 
 def socket(
     address: str = "127.0.0.1", origin: tuple[bytes, bytes] = ORIGIN
 ) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(application, "/ws/chat/", headers=[origin])
+    communicator = WebsocketCommunicator(application, "/ws/chat/", headers=[origin, HOST])
     communicator.scope["client"] = (address, 50000)
     return communicator
 

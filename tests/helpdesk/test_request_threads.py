@@ -15,6 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
 from helpdesk.request_threads import PooledThreadsASGIHandler, RequestThreads
+from tests.asgi_scope import http_scope
 
 release_first = threading.Event()
 first_started = threading.Event()
@@ -37,25 +38,8 @@ urlpatterns = [path("probe/", probe), path("blocking/", blocking)]
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db(transaction=True)]
 
 
-def _scope(path_: str) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path_,
-        "raw_path": path_.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("testserver", 80),
-    }
-
-
 async def _get(app: PooledThreadsASGIHandler, path_: str) -> ApplicationCommunicator:
-    communicator = ApplicationCommunicator(app, _scope(path_))
+    communicator = ApplicationCommunicator(app, http_scope(path_))
     await communicator.send_input({"type": "http.request", "body": b""})
     return communicator
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from helpdesk import demo_data
@@ -161,7 +161,21 @@ class Command(BaseCommand):
     help = "Load (or refresh) the demo Muscat Municipality organisation and demo staff."
 
     @transaction.atomic
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run with DEBUG off too (a throw-away server): creates logins with a "
+            "published password.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        # Production: DEBUG off (NIDAA_PRODUCTION_CHECKS, helpdesk/production.py).
+        if settings.NIDAA_PRODUCTION_CHECKS and not options["force"]:
+            raise CommandError(
+                "demo_setup creates logins with a published password; it runs only with "
+                "DEBUG=1 (or --force on a throw-away server)."
+            )
         organisation = OrganisationSettings.load()
         policies = {
             row["code"]: _upsert(SLAPolicy, row["code"], {k: v for k, v in row.items()})

@@ -1,5 +1,6 @@
 """The scheduler: SLA reminders and escalations, the notification sweep, nightly retraining,
-and the daily retention run."""
+the daily retention run, and the deletion of uploads no message took
+(helpdesk/services/uploads.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from helpdesk.services.classifier import (
 )
 from helpdesk.services.notifications import notification_sweep
 from helpdesk.services.sla import sla_scan
+from helpdesk.services.uploads import orphan_uploads_expire
 
 logger = logging.getLogger("helpdesk.scheduler")
 
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             now = timezone.now()
             requeued = notification_sweep(now=now)
             alerts = sla_scan(now=now)
+            orphan_uploads_expire(now=now)
             if classifier_train_due(now=now):
                 self._train_classifier()
             if retention_due(now=now):

@@ -36,6 +36,10 @@ class HelpdeskConfig(AppConfig):
         user_logged_out.connect(_logged_out, dispatch_uid="helpdesk_presence_logged_out")
         # Connects the access log's flush to the end of every request.
         import helpdesk.privacy.access  # noqa: F401
+        from helpdesk.models import DataClass
+        from helpdesk.privacy.retention import register_retention
+        from helpdesk.services.uploads import orphan_uploads_retention
 
+        register_retention(DataClass.ORPHAN_UPLOADS, orphan_uploads_retention)
         staff_sessions.connect_receivers()
         checks.register(production_check, checks.Tags.security)

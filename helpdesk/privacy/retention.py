@@ -14,9 +14,10 @@ What "removed" means per class — rows stay where reports count them:
 - notification texts: the text, subject and recipient of sent or failed
   SMS / e-mail / fax become placeholders;
 - access log: rows older than the cut-off are deleted;
-- unregistered drafts and orphan uploads: applied by the app that owns them,
-  registered with :func:`register_retention` (the assistant registers drafts;
-  orphan uploads are the security work's — issue 15 — to register).
+- unregistered drafts and orphan uploads: applied by the code that owns them,
+  registered with :func:`register_retention` (the assistant registers drafts,
+  ``helpdesk.services.uploads`` orphan uploads, which the scheduler also sweeps
+  every round after ``NIDAA_ORPHAN_UPLOAD_HOURS``).
 """
 
 from __future__ import annotations

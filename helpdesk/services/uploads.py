@@ -3,7 +3,8 @@
 A citizen uploads an image first and sends it in a ``message`` frame after; an
 upload no message ever takes is an orphan. Orphans are deleted, row and file,
 once older than ``NIDAA_ORPHAN_UPLOAD_HOURS`` (the scheduler runs
-:func:`orphan_uploads_expire` every round; the retention command may call it too).
+:func:`orphan_uploads_expire` every round) and, too, once older than the admin's
+retention period for orphan uploads (``retention_apply``, helpdesk/privacy/retention.py).
 Until then a conversation may hold at most ``NIDAA_UPLOADS_PENDING_PER_CONVERSATION``
 orphans and ``NIDAA_UPLOADS_PER_CONVERSATION`` uploads in all, and an address may
 upload ``NIDAA_UPLOADS_PER_ADDRESS_PER_DAY`` images a day (chat/views.py).
@@ -44,12 +45,23 @@ def upload_quota_check(*, conversation: Conversation) -> None:
         )
 
 
-def orphan_uploads_expire(*, now: datetime.datetime | None = None) -> int:
-    """Delete uploads never attached to a message or ticket, older than the limit."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.NIDAA_ORPHAN_UPLOAD_HOURS)
-    expired = list(
-        Attachment.objects.filter(message__isnull=True, ticket__isnull=True, created_at__lt=cutoff)
+def orphan_uploads_expire(
+    *,
+    now: datetime.datetime | None = None,
+    cutoff: datetime.datetime | None = None,
+    dry_run: bool = False,
+) -> int:
+    """Delete uploads never attached to a message or ticket, older than ``cutoff``
+    (default: ``NIDAA_ORPHAN_UPLOAD_HOURS`` before ``now``); ``dry_run`` only counts."""
+    if cutoff is None:
+        hours = settings.NIDAA_ORPHAN_UPLOAD_HOURS
+        cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    orphans = Attachment.objects.filter(
+        message__isnull=True, ticket__isnull=True, created_at__lt=cutoff
     )
+    if dry_run:
+        return orphans.count()
+    expired = list(orphans)
     if not expired:
         return 0
     with transaction.atomic():
@@ -64,3 +76,8 @@ def orphan_uploads_expire(*, now: datetime.datetime | None = None) -> int:
                 logger.warning("could not delete the expired upload %s", attachment.file.name)
     logger.info("deleted %d orphan upload(s)", len(expired))
     return len(expired)
+
+
+def orphan_uploads_retention(cutoff: datetime.datetime, dry_run: bool) -> int:
+    """The retention command's applier for ``DataClass.ORPHAN_UPLOADS``."""
+    return orphan_uploads_expire(cutoff=cutoff, dry_run=dry_run)

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from helpdesk.models import Attachment
-from tests.chat.test_views import open_center, png, start, upload  # noqa: F401 - fixture
+from tests.chat.conftest import open_center  # noqa: F401 - fixture
+from tests.chat.test_views import png, start, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the scheduler closes connections
 

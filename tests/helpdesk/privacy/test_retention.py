@@ -142,16 +142,34 @@ def test_the_assistants_unfinished_reports_are_forgotten_after_a_day(
 
 
 @pytest.mark.django_db
-def test_an_inactive_period_is_not_applied_and_orphans_await_their_handler(
-    org: Org, periods: None
-) -> None:
+def test_an_inactive_period_is_not_applied(org: Org, periods: None) -> None:
     RetentionPeriod.objects.filter(data_class=DataClass.ATTACHMENTS).update(is_active=False)
     citizen = make_citizen(org)
     _age(citizen, days=400)
     counts = _counts(retention_apply())
     assert DataClass.ATTACHMENTS not in counts
     assert Path(citizen.photo.file.path).exists()
-    assert counts[DataClass.ORPHAN_UPLOADS] is None  # registered by the upload code (issue 15)
+
+
+@pytest.mark.django_db
+def test_orphan_uploads_go_after_their_period_with_their_files(org: Org, periods: None) -> None:
+    from helpdesk.media import image_store
+    from tests.helpdesk.privacy.helpers import png_bytes
+
+    citizen = make_citizen(org)
+    orphan = image_store(
+        png_bytes(),
+        filename="never-sent.png",
+        purpose="evidence",
+        conversation=citizen.conversation,
+    )
+    Attachment.objects.filter(pk=orphan.pk).update(created_at=timezone.now() - 2 * DAY)
+    assert _counts(retention_apply(dry_run=True))[DataClass.ORPHAN_UPLOADS] == 1
+    assert Attachment.objects.filter(pk=orphan.pk).exists()
+    assert _counts(retention_apply())[DataClass.ORPHAN_UPLOADS] == 1
+    assert not Attachment.objects.filter(pk=orphan.pk).exists()
+    assert not Path(orphan.file.path).exists()
+    assert Attachment.objects.filter(pk=citizen.photo.pk).exists()  # sent: not an orphan
 
 
 @pytest.mark.django_db

@@ -75,27 +75,40 @@ def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         )
 
 
+# What a loaded row said, read from the instance's own fields only: an instance loaded
+# with deferred fields (``.only(…)``) must not fetch them here (each fetch would make
+# another instance, and so on), and a row loaded without them is simply not watched.
+
+
+def _signed_in_as(instance: Any) -> tuple[Any, Any] | None:
+    loaded = instance.__dict__
+    if "password" not in loaded or "is_active" not in loaded:
+        return None
+    return (loaded["password"], loaded["is_active"])
+
+
 def _remember_user(sender: Any, instance: Any, **kwargs: Any) -> None:
-    instance._nidaa_signed_in_as = (instance.password, instance.is_active)
+    instance._nidaa_signed_in_as = _signed_in_as(instance)
 
 
 def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_nidaa_signed_in_as", None)
-    now = (instance.password, instance.is_active)
-    if not created and before is not None and before != now:
+    now = _signed_in_as(instance)
+    if not created and before is not None and now is not None and before != now:
         _end_user_sockets(instance.pk)
     instance._nidaa_signed_in_as = now
 
 
 def _remember_role(sender: Any, instance: AgentProfile, **kwargs: Any) -> None:
-    instance._nidaa_role = instance.role  # type: ignore[attr-defined]
+    instance._nidaa_role = instance.__dict__.get("role")  # type: ignore[attr-defined]
 
 
 def _on_profile_saved(sender: Any, instance: AgentProfile, created: bool, **kwargs: Any) -> None:
     before = getattr(instance, "_nidaa_role", None)
-    if not created and before is not None and before != instance.role:
+    now = instance.__dict__.get("role")
+    if not created and before is not None and now is not None and before != now:
         _end_user_sockets(instance.user_id)
-    instance._nidaa_role = instance.role  # type: ignore[attr-defined]
+    instance._nidaa_role = now  # type: ignore[attr-defined]
 
 
 def _on_groups_changed(

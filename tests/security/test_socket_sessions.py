@@ -142,3 +142,16 @@ async def test_finding_03_logout_closes_the_worklist_socket_too() -> None:
     assert (await worklist.receive_json_from(timeout=5))["type"] == "heartbeat"
     await sync_to_async(client.post)("/accounts/logout/")
     assert await _ended(worklist) == "logged_out"
+
+
+@pytest.mark.django_db
+def test_users_loaded_with_deferred_fields_are_read_without_fetching_them(agent: Any) -> None:
+    # The watch on passwords and activity reads only what a row loaded: a query with
+    # .only() (the reports name agents so) must not fetch the deferred fields, one by one.
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        names = [u.username for u in get_user_model().objects.only("username")]
+    assert agent.username in names and len(queries) == 1

@@ -97,6 +97,8 @@ def make_citizen(org: Org) -> Citizen:
         channel="webchat",
         text=SYSTEM_EVENT_TEXT,
         event="assigned",
+        # Staff read a system event in words, from its code and data (helpdesk/labels.py).
+        data={"agent_name": SYSTEM_EVENT_TEXT},
     )
     photo = image_store(png_bytes(), filename="manhole.png", purpose="evidence", message=said)
     ticket = make_ticket(

@@ -144,3 +144,15 @@ def attachment_title(attachment: Any) -> str:
     if str(attachment.content_type).startswith("image/"):
         return str(_("Photo"))
     return str(_("File"))
+
+
+def recipient_label(channel: str, recipient: str) -> str:
+    """Who a notification went to, as staff read it: a number or an address as it is,
+    the citizen's own conversation by its channel's name (never ``webchat:<token>``)."""
+    if channel == "conversation":
+        kind = recipient.partition(":")[0]
+        return str(
+            _("the citizen's %(channel)s conversation")
+            % {"channel": dict(Channel.choices).get(kind, _("other"))}
+        )
+    return recipient

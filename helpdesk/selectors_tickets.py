@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.attachments import attachment_url
 from helpdesk.classify import category_suggestions, clear_leader
-from helpdesk.labels import arrow, attachment_title, message_text, role_label
+from helpdesk.labels import arrow, attachment_title, message_text, recipient_label, role_label
 from helpdesk.models import (
     Attachment,
     Category,
@@ -277,7 +277,7 @@ def ticket_notification_entries(ticket: Ticket) -> list[TimelineEntry]:
                 else notification.body
             ),
             data={
-                "recipient": notification.recipient,
+                "recipient": recipient_label(notification.channel, notification.recipient),
                 "event": notification.get_template_key_display(),
                 "status": notification.get_status_display(),
                 "delivery": notification.delivery_status,

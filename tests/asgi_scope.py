@@ -27,3 +27,14 @@ def http_scope(
         "client": client,
         "server": ("testserver", 80),
     }
+
+
+def signed_in_session(user: Any) -> Any:
+    """The session the session middleware would put in a staff socket's scope (each agent
+    frame checks that it is still valid: helpdesk/staff_sessions.py)."""
+    from django.test import Client
+
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user)
+    return client.session

@@ -7,30 +7,23 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from chat.consumers_agent import AgentConsoleConsumer
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.models import Message
 from helpdesk.services.conversations import conversation_receive, message_post
 from helpdesk.services.distributor import distribute
+from tests.asgi_scope import signed_in_session
 from tests.factories import make_agent, make_org, make_staff, make_waiting
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _signed_in_session(user: Any) -> Any:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    return client.session
 
 
 async def _connect(user: Any) -> tuple[WebsocketCommunicator, bool]:
     communicator = WebsocketCommunicator(AgentConsoleConsumer.as_asgi(), "/ws/agent/")
     communicator.scope["user"] = user
     # As the session middleware leaves it: each frame checks the session is still valid.
-    communicator.scope["session"] = await sync_to_async(_signed_in_session)(user)
+    communicator.scope["session"] = await sync_to_async(signed_in_session)(user)
     connected, _code = await communicator.connect()
     return communicator, connected
 

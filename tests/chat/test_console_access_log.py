@@ -9,6 +9,7 @@ from channels.testing import WebsocketCommunicator
 from chat.consumers_agent import AgentConsoleConsumer
 from helpdesk.models import AccessLog
 from helpdesk.services.conversations import message_append
+from tests.asgi_scope import signed_in_session
 from tests.factories import make_agent, make_org, make_waiting
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,6 +31,7 @@ async def test_opening_a_transcript_and_a_history_writes_one_row_each() -> None:
     )
     communicator = WebsocketCommunicator(AgentConsoleConsumer.as_asgi(), "/ws/agent/")
     communicator.scope["user"] = agent
+    communicator.scope["session"] = await sync_to_async(signed_in_session)(agent)
     assert (await communicator.connect())[0]
     await communicator.send_json_to({"type": "resume", "conversations": {}})
     await communicator.send_json_to({"type": "history", "conversation": str(waiting.public_id)})

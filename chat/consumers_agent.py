@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
 from chat.frames import MAX_ATTACHMENTS
-from chat.sockets import LoopConsumer, scope_language
-from helpdesk import events, safe_json, selectors_queue, staff_sessions
+from chat.sockets import StaffSocket, scope_language
+from helpdesk import events, safe_json, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
 from helpdesk.models import AccessObject, AccessVia, Conversation, Skill
@@ -42,7 +42,6 @@ from helpdesk.services import console, distributor, presence
 
 CLOSE_FORBIDDEN = 4403
 # The session that opened the socket ended: signed out, deactivated, a new password or role.
-CLOSE_SESSION_ENDED = 4401
 # Conversations whose last shown seq a console remembers after they left its desk,
 # so that one offered again is not replayed from the start on the same connection.
 SEEN_REMEMBERED = 500
@@ -138,7 +137,7 @@ def _desk_conversation(user: Any, public_id: str) -> Conversation | None:
         return None
 
 
-class AgentConsoleConsumer(LoopConsumer):
+class AgentConsoleConsumer(StaffSocket):
     async def connect(self) -> None:
         user = self.scope.get("user")
         # Accepted, then closed with 4403: a browser sees the reason, not a bare HTTP 403.
@@ -148,22 +147,14 @@ class AgentConsoleConsumer(LoopConsumer):
             return
         self.user = user
         self.language = scope_language(self.scope)  # error frames and labels in it
-        self.live = True  # until the session ends
-        session = self.scope.get("session")
-        self.session_key: str | None = getattr(session, "session_key", None)
-        self.role = await events.call(_role_of, user)
+        session_groups = await self.session_begin(user)  # live until the session ends
         self.sent_seq: dict[str, int] = {}
         self.seen_seq: OrderedDict[str, int] = OrderedDict()
         self.desk_seq = 0
         self.desk_seq_seen_by_heartbeat = 0
         self.synced = False  # until the first resume, the snapshot to come covers the desk
         self.transcripts_behind: set[str] = set()
-        self.groups_joined: list[str] = [
-            events.agent_group(user.pk),
-            events.staff_user_group(user.pk),
-        ]
-        if self.session_key:
-            self.groups_joined.append(events.staff_session_group(self.session_key))
+        self.groups_joined: list[str] = [events.agent_group(user.pk), *session_groups]
         if await events.call(_may_supervise, user):
             self.groups_joined.append(events.SUPERVISORS_GROUP)
         for group in self.groups_joined:
@@ -184,15 +175,7 @@ class AgentConsoleConsumer(LoopConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
-        if not getattr(self, "live", False):
-            return  # refused in connect, or the session ended; the close is on its way
-        if not await events.call(
-            staff_sessions.session_valid,
-            session_key=self.session_key,
-            user_id=self.user.pk,
-            role=self.role,
-        ):
-            await self.session_ended(staff_sessions.ACCOUNT_CHANGED)
+        if not await self.session_checked():
             return
         # A frame the server cannot read earns an error frame; the connection stays.
         with translation.override(self.language):
@@ -216,12 +199,6 @@ class AgentConsoleConsumer(LoopConsumer):
                 await self.dispatch_frame(kind, fields)
             except DomainError as exc:
                 await self.send_error(exc, content)
-
-    async def session_ended(self, reason: str) -> None:
-        """Say why, then close: the console goes back to the sign-in page."""
-        self.live = False
-        await self.send_json({"type": "session.ended", "reason": reason})
-        await self.close(code=CLOSE_SESSION_ENDED)
 
     async def send_error(self, exc: DomainError, content: Any) -> None:
         """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
@@ -482,11 +459,6 @@ def _upload_ids(value: list[Any]) -> tuple[str, ...]:
         return tuple(str(uuid.UUID(item)) for item in value)
     except ValueError:
         raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
-
-
-def _role_of(user: Any) -> str | None:
-    profile = getattr(user, "profile", None)
-    return None if profile is None else str(profile.role)
 
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:

@@ -16,18 +16,12 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chat.sockets import LoopConsumer, scope_language
-from helpdesk import events, safe_json, staff_sessions
+from chat.sockets import StaffSocket, scope_language
+from helpdesk import events, safe_json
 from helpdesk.models import AgentProfile, Role
 
 CLOSE_FORBIDDEN = 4403
-CLOSE_SESSION_ENDED = 4401
 FORWARDED = ("ticket.changed", "reminder.new")
-
-
-def _role_of(user: Any) -> str | None:
-    profile = AgentProfile.objects.filter(user_id=user.pk).first()
-    return None if profile is None else str(profile.role)
 
 
 def worklist_groups(user: Any) -> list[str]:
@@ -46,7 +40,7 @@ def worklist_groups(user: Any) -> list[str]:
     return []
 
 
-class WorklistConsumer(LoopConsumer):
+class WorklistConsumer(StaffSocket):
     async def connect(self) -> None:
         await self.accept()
         self.joined = await events.call(worklist_groups, self.scope.get("user"))
@@ -54,13 +48,7 @@ class WorklistConsumer(LoopConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.language = scope_language(self.scope)
-        user = self.scope["user"]
-        self.session_key: str | None = getattr(self.scope.get("session"), "session_key", None)
-        self.role = await events.call(_role_of, user)
-        self.joined.append(events.staff_user_group(user.pk))
-        if self.session_key:
-            self.joined.append(events.staff_session_group(self.session_key))
-        self.live = True
+        self.joined.extend(await self.session_begin(self.scope["user"]))
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
 
@@ -71,15 +59,7 @@ class WorklistConsumer(LoopConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
-        if not getattr(self, "live", False):
-            return  # refused in connect, or the session ended; the close is on its way
-        if not await events.call(
-            staff_sessions.session_valid,
-            session_key=self.session_key,
-            user_id=self.scope["user"].pk,
-            role=self.role,
-        ):
-            await self.session_ended(staff_sessions.ACCOUNT_CHANGED)
+        if not await self.session_checked():
             return
         with translation.override(self.language):
             try:
@@ -88,11 +68,6 @@ class WorklistConsumer(LoopConsumer):
                 await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
                 return
         await self.receive_json(content)
-
-    async def session_ended(self, reason: str) -> None:
-        self.live = False
-        await self.send_json({"type": "session.ended", "reason": reason})
-        await self.close(code=CLOSE_SESSION_ENDED)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "heartbeat":

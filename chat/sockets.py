@@ -21,6 +21,12 @@ from django.conf import settings
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from helpdesk import events, staff_sessions
+from helpdesk.models import AgentProfile
+
+# A staff socket whose session ended (logout, deactivation, a new password or role).
+CLOSE_SESSION_ENDED = 4401
+
 
 class LoopConsumer(AsyncJsonWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -34,6 +40,55 @@ class LoopConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         await self.disconnect(message["code"])
         raise StopConsumer()
+
+
+def _role_of(user_id: int) -> str | None:
+    profile = AgentProfile.objects.filter(user_id=user_id).only("role").first()
+    return None if profile is None else str(profile.role)
+
+
+class StaffSocket(LoopConsumer):
+    """A staff member's socket: it lives no longer than the session it was opened with.
+
+    ``session_begin`` (in ``connect``, once the user is accepted) joins the groups on
+    which ``session.ended`` is published for this session and this user
+    (helpdesk/staff_sessions.py); ``session_checked`` (before serving each frame)
+    closes the socket when the session is no longer valid, even when the change came
+    from a bulk update no signal saw. The subclass adds the two groups to its own.
+    """
+
+    live = False  # until session_begin; again once the session ended
+
+    async def session_begin(self, user: Any) -> list[str]:
+        """The groups to join for the session's end; the socket is live from here."""
+        self.session_key: str | None = getattr(self.scope.get("session"), "session_key", None)
+        self.session_user_id = int(user.pk)
+        self.role = await events.call(_role_of, user.pk)
+        self.live = True
+        groups = [events.staff_user_group(user.pk)]
+        if self.session_key:
+            groups.append(events.staff_session_group(self.session_key))
+        return groups
+
+    async def session_checked(self) -> bool:
+        """Is the socket still to be served? Closes it (and says why) when not."""
+        if not self.live:
+            return False  # refused in connect, or the session ended; the close is on its way
+        if await events.call(
+            staff_sessions.session_valid,
+            session_key=self.session_key,
+            user_id=self.session_user_id,
+            role=self.role,
+        ):
+            return True
+        await self.session_ended(staff_sessions.ACCOUNT_CHANGED)
+        return False
+
+    async def session_ended(self, reason: str) -> None:
+        """Say why, then close: the page goes back to the sign-in page."""
+        self.live = False
+        await self.send_json({"type": "session.ended", "reason": reason})
+        await self.close(code=CLOSE_SESSION_ENDED)
 
 
 def scope_language(scope: dict[str, Any]) -> str:

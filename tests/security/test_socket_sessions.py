@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
-from chat.consumers_agent import CLOSE_SESSION_ENDED
+from chat.sockets import CLOSE_SESSION_ENDED
 from helpdesk.models import Role
 from helpdesk.services.staff import staff_user_upsert
 from tests.factories import make_agent

@@ -133,7 +133,7 @@ def verify_phone(phone: str) -> None:
     """The citizen behind ``phone`` proved it earlier (an SMS code, a call to the center):
     their reports by that number are texted without a new code."""
     if not phone_verified_mark(phone) and not phone_verified(phone):
-        make_contact(phone=phone)
+        make_contact(phone=phone, name="")
 
 
 def make_ticket(org: Org, *, by: Actor = SYSTEM, register: bool = True, **kwargs: Any) -> Ticket:

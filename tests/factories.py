@@ -129,11 +129,11 @@ def make_contact(*, verified: bool = True, **kwargs: Any) -> Contact:
     return Contact.objects.create(**kwargs)
 
 
-def verify_phone(phone: str) -> None:
+def verify_phone(phone: str, *, language: str = "ar") -> None:
     """The citizen behind ``phone`` proved it earlier (an SMS code, a call to the center):
     their reports by that number are texted without a new code."""
     if not phone_verified_mark(phone) and not phone_verified(phone):
-        make_contact(phone=phone, name="")
+        make_contact(phone=phone, name="", language=language)
 
 
 def make_ticket(org: Org, *, by: Actor = SYSTEM, register: bool = True, **kwargs: Any) -> Ticket:

@@ -73,7 +73,7 @@ def _errors_xml(body: bytes) -> list[tuple[str, str]]:
 def test_it_files_a_request_whose_id_is_the_ticket_reference_everywhere(
     org: Org, key: str, django_capture_on_commit_callbacks: Any
 ) -> None:
-    verify_phone("+96891234567")  # an app's number is texted once its owner proved it
+    verify_phone("+96891234567", language="en")  # an app's number: texted once proven
     app = Client(enforce_csrf_checks=True)
     [endpoint] = app.get("/open311/discovery.json").json()["endpoints"]
     services = app.get(f"{endpoint['url'].removeprefix('http://testserver')}/services.json").json()

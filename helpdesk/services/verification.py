@@ -65,31 +65,40 @@ def _phone_of(ticket: Ticket) -> str:
     return phone
 
 
-def phone_code_send(*, ticket: Ticket, client_address: str) -> Notification:
-    """Text a new one-time code to the number of ``ticket``'s citizen (through the outbox)."""
-    phone = _phone_of(ticket)
-    if phone_verified(phone):
-        raise InvalidInput(_("This mobile number is already verified."), code="already_verified")
+def _refuse_while_paused(phone: str) -> None:
     if ratelimit.used(WRONG_CODES, phone) >= WRONG_CODES.count:
         raise RateLimited(
             _("Too many wrong codes for this number. Please try again in 15 minutes."),
             code="code_paused",
         )
-    if not ratelimit.hit(CODES_PER_ADDRESS, client_address):
-        raise RateLimited(
+
+
+def phone_code_send(*, ticket: Ticket, client_address: str) -> Notification:
+    """Text a new one-time code to the number of ``ticket``'s citizen (through the outbox)."""
+    phone = _phone_of(ticket)
+    if phone_verified(phone):
+        raise InvalidInput(_("This mobile number is already verified."), code="already_verified")
+    _refuse_while_paused(phone)
+    limits = (
+        (
+            CODES_PER_ADDRESS,
+            client_address,
             _("Too many codes asked from this connection. Please try again in an hour."),
-            code="codes_per_address",
-        )
-    if not ratelimit.hit(CODES_PER_NUMBER_HOUR, phone):
-        raise RateLimited(
+        ),
+        (
+            CODES_PER_NUMBER_HOUR,
+            phone,
             _("Too many codes sent to this number. Please try again in an hour."),
-            code="codes_per_number",
-        )
-    if not ratelimit.hit(CODES_PER_NUMBER_DAY, phone):
-        raise RateLimited(
+        ),
+        (
+            CODES_PER_NUMBER_DAY,
+            phone,
             _("Too many codes sent to this number today. Please try again tomorrow."),
-            code="codes_per_number",
-        )
+        ),
+    )
+    for limit, key, refusal in limits:
+        if not ratelimit.hit(limit, key):
+            raise RateLimited(refusal, code=limit.scope.replace("-", "_"))
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     language = ticket.contact.language
     route = Route(NotifyChannel.SMS, phone)
@@ -118,11 +127,7 @@ def phone_code_check(*, ticket: Ticket, code: str) -> list[Notification]:
     phone = _phone_of(ticket)
     if phone_verified(phone):
         return []
-    if ratelimit.used(WRONG_CODES, phone) >= WRONG_CODES.count:
-        raise RateLimited(
-            _("Too many wrong codes for this number. Please try again in 15 minutes."),
-            code="code_paused",
-        )
+    _refuse_while_paused(phone)
     typed = to_ascii_digits("".join(code.split()))
     expected = cache.get(_cache_key(phone))
     if expected is None:
@@ -138,10 +143,7 @@ def phone_code_check(*, ticket: Ticket, code: str) -> list[Notification]:
         ratelimit.hit(WRONG_CODES, phone)
         if ratelimit.used(WRONG_CODES, phone) >= WRONG_CODES.count:
             cache.delete(_cache_key(phone))
-            raise RateLimited(
-                _("Too many wrong codes for this number. Please try again in 15 minutes."),
-                code="code_paused",
-            )
+            _refuse_while_paused(phone)
         raise InvalidInput(
             _("That code is not right. Check the SMS and try again."), code="bad_code"
         )

@@ -11,6 +11,7 @@ from django.test import Client
 
 from helpdesk.forms_tickets import portal_form_token
 from helpdesk.models import Channel, Notification, Ticket
+from helpdesk.services.contacts import contact_update
 from helpdesk.services.intake import phone_ticket_log
 from helpdesk.services.notifications import sms_inbound_receive
 from helpdesk.services.tickets import ticket_dispatch
@@ -19,7 +20,7 @@ from helpdesk.services.verification import (
     CODES_PER_NUMBER_HOUR,
     WRONG_CODES,
 )
-from tests.factories import Org, actor, make_staff
+from tests.factories import Org, actor, make_contact, make_staff, make_ticket, make_waiting
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
@@ -190,3 +191,25 @@ def test_arabic_digits_are_accepted(org: Org) -> None:
     ask_code(client)
     typed = texted_code().translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     assert type_code(client, typed)[0] == 200
+
+
+def test_a_number_an_agent_copies_from_a_chat_is_not_proven(org: Org) -> None:
+    chat = make_waiting()
+    phone_ticket_log(
+        actor=actor(make_staff("agent")),
+        channel=Channel.PHONE,
+        caller_name="Salim",
+        caller_phone="9555 0001",
+        category=org.pothole,
+        subject="Pothole",
+        description="A pothole near the exit.",
+        conversation=chat,
+    )
+    assert sms("+96895550001", "ticket_registered") == []
+
+
+def test_a_changed_number_is_not_proven_by_the_old_ones_proof(org: Org) -> None:
+    contact = make_contact(phone="+96899887766")
+    contact_update(contact, phone="9555 0001")
+    make_ticket(org, contact=contact)
+    assert sms("+96895550001", "ticket_registered") == []

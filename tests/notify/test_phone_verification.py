@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -118,16 +119,22 @@ def test_the_code_sms_is_in_the_citizens_language(org: Org) -> None:
     assert "رمز التحقق" in sms(template="phone_code")[0].body
 
 
-def test_a_number_staff_logged_from_a_call_is_texted_without_a_code(org: Org) -> None:
+def log_call(org: Org, phone: str, conversation: Any = None) -> None:
+    """An agent logs the caller's number (with ``conversation``: copied from a chat)."""
     phone_ticket_log(
         actor=actor(make_staff("agent")),
         channel=Channel.PHONE,
         caller_name="Salim",
-        caller_phone="9123 4567",
+        caller_phone=phone,
         category=org.pothole,
         subject="Pothole",
         description="A pothole near the exit.",
+        conversation=conversation,
     )
+
+
+def test_a_number_staff_logged_from_a_call_is_texted_without_a_code(org: Org) -> None:
+    log_call(org, "9123 4567")
     assert len(sms(template="ticket_registered")) == 1
 
 
@@ -194,17 +201,7 @@ def test_arabic_digits_are_accepted(org: Org) -> None:
 
 
 def test_a_number_an_agent_copies_from_a_chat_is_not_proven(org: Org) -> None:
-    chat = make_waiting()
-    phone_ticket_log(
-        actor=actor(make_staff("agent")),
-        channel=Channel.PHONE,
-        caller_name="Salim",
-        caller_phone="9555 0001",
-        category=org.pothole,
-        subject="Pothole",
-        description="A pothole near the exit.",
-        conversation=chat,
-    )
+    log_call(org, "9555 0001", conversation=make_waiting())
     assert sms("+96895550001", "ticket_registered") == []
 
 

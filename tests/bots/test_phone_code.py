@@ -81,3 +81,21 @@ def test_the_citizen_may_skip_the_code_and_go_back_to_the_menu(facebook: NewChat
     chat.send("Back to the menu")
     assert "Report a problem" in chat.quick_replies()
     assert sms("phone_code") == []
+
+
+def test_the_web_chat_form_number_is_verified_in_the_chat_in_arabic(webchat: NewChat) -> None:
+    chat = webchat()  # the number came from the widget's pre-chat form
+    chat.send("الزبالة متكدسة عند البيت من أسبوع")
+    chat.send("نعم")
+    chat.send("الخوير، قرب مسجد السلطان")
+    chat.send("تخطي")
+    chat.send("١")
+    assert "4567" in chat.last and sms("ticket_registered") == []
+    chat.send("أرسلوا لي رمزًا")
+    [code_sms] = sms("phone_code")
+    assert "رمز التحقق" in code_sms.body
+    code = re.search(r"\d{6}", code_sms.body)
+    assert code is not None
+    chat.send(code.group())
+    assert "تم التحقق من رقمك" in chat.last
+    assert len(sms("ticket_registered")) == 1

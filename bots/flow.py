@@ -35,7 +35,7 @@ from bots.services import (
 from helpdesk.arabic import language_of, normalize, tokens
 from helpdesk.business_hours import Calendar
 from helpdesk.classify import Suggestion, category_suggestions
-from helpdesk.errors import InvalidInput, RateLimited
+from helpdesk.errors import DomainError, InvalidInput, RateLimited
 from helpdesk.models import (
     Attachment,
     Category,
@@ -44,15 +44,17 @@ from helpdesk.models import (
     ConversationState,
     Message,
     SenderKind,
+    Ticket,
 )
 from helpdesk.privacy.notice import chat_notice
 from helpdesk.public_status import public_status_check
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM
 from helpdesk.services.console import ASSISTANT_SUMMARY_EVENT
-from helpdesk.services.contacts import contact_update
+from helpdesk.services.contacts import contact_update, phone_verified
 from helpdesk.services.conversations import conversation_to_queue, message_post
 from helpdesk.services.tickets import ticket_create, ticket_from_left_message
+from helpdesk.services.verification import phone_code_check, phone_code_send
 
 MAX_FAILURES = 2
 HISTORY_LENGTH = 5
@@ -830,9 +832,69 @@ def _at_report_confirm(turn: Turn) -> None:
     done = _("Your report is registered. Its number is %(reference)s.") % {
         "reference": ticket.reference
     }
-    if turn.conversation.contact.phone:
+    phone = turn.conversation.contact.phone
+    if phone and not phone_verified(phone):
+        _offer_code(turn, ticket, intro=done)
+        return
+    if phone:
         done += " " + _("You will also receive it by SMS.")
     _show_menu(turn, intro=done)
+
+
+# ---- a typed mobile number proven with a code (helpdesk.services.verification) ----------
+
+
+def _code_choices() -> list[Choice]:
+    return [("1", _("Send me a code")), ("menu", _("Back to the menu"))]
+
+
+def _offer_code(turn: Turn, ticket: Any, *, intro: str) -> None:
+    turn.session.stage = Stage.PHONE_CODE
+    turn.slots["verify_ticket"] = ticket.pk
+    turn.say(
+        intro
+        + "\n"
+        + _(
+            "To receive its updates by SMS, confirm that the number ending in %(digits)s is "
+            "yours: reply 1 and we will text it a 6-digit code, then type the code here."
+        )
+        % {"digits": ticket.contact.phone[-4:]},
+        _code_choices(),
+    )
+
+
+def _at_phone_code(turn: Turn) -> None:
+    ticket = (
+        Ticket.objects.select_related("contact")
+        .filter(pk=int(turn.slots.get("verify_ticket") or 0), conversation=turn.conversation)
+        .first()
+    )
+    if ticket is None or _is_one_of(turn.text, _CANCEL_WORDS) or normalize(turn.text) == "menu":
+        _understood(turn)
+        turn.slots.pop("verify_ticket", None)
+        _show_menu(turn)
+        return
+    try:
+        if _choice(turn.text) == 1:
+            phone_code_send(
+                ticket=ticket, client_address=f"conversation:{turn.conversation.public_id}"
+            )
+            _understood(turn)
+            turn.say(_("We sent the code. Type it here (it is valid for 10 minutes)."))
+            return
+        phone_code_check(ticket=ticket, code=turn.text)
+    except DomainError as error:
+        _understood(turn)
+        turn.say(error.message, _code_choices())
+        return
+    _understood(turn)
+    turn.slots.pop("verify_ticket", None)
+    _show_menu(
+        turn,
+        intro=_(
+            "Thank you: your number is verified. You will receive the report's updates by SMS."
+        ),
+    )
 
 
 def _register(turn: Turn, report: dict[str, Any], category: Category) -> Any:
@@ -901,6 +963,7 @@ _STAGES: dict[str, Callable[[Turn], None]] = {
     Stage.REPORT_PHOTO: _at_report_photo,
     Stage.REPORT_PHONE: _at_report_phone,
     Stage.REPORT_CONFIRM: _at_report_confirm,
+    Stage.PHONE_CODE: _at_phone_code,
     Stage.LEAVE_MESSAGE: _at_leave_message,
 }
 

@@ -96,6 +96,7 @@ class Stage(models.TextChoices):
     REPORT_PHOTO = "report_photo", _("Report: waiting for an optional photo")
     REPORT_PHONE = "report_phone", _("Report: waiting for a mobile number")
     REPORT_CONFIRM = "report_confirm", _("Report: waiting for confirmation")
+    PHONE_CODE = "phone_code", _("Report: offering or waiting for the SMS code")
     LEAVE_MESSAGE = "leave_message", _("Night: waiting for a message for the staff")
     HANDED_OVER = "handed_over", _("Handed over to staff")
 

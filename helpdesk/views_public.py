@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 from helpdesk import ratelimit
 from helpdesk.errors import DomainError, RateLimited
 from helpdesk.forms_tickets import PortalReportForm, StatusLookupForm, portal_form_token
-from helpdesk.models import TicketStatus
+from helpdesk.models import Ticket, TicketStatus
 from helpdesk.public_status import not_found_message, public_status_check
+from helpdesk.services.contacts import phone_verified
 from helpdesk.services.intake import portal_report_submit
+from helpdesk.services.verification import phone_code_check, phone_code_send
 from helpdesk.views_tickets import photos_from_uploads
 
 PORTAL_PER_ADDRESS = ratelimit.Limit("portal-address", count=5, seconds=3600)
@@ -99,13 +101,36 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def report_thanks(request: HttpRequest) -> HttpResponse:
+    """The reference at once; and, for a number not yet verified, the code that lets the
+    municipality text it (helpdesk.services.verification). Only the browser that filed
+    the report (its signed cookie) may ask for a code or type one."""
     reference = request.get_signed_cookie(
         _SUBMITTED_COOKIE, default=None, salt=_SUBMITTED_SALT, max_age=_SUBMITTED_MAX_AGE
     )
     if not reference:
         return redirect("report")
-    return render(request, "public/report_thanks.html", {"reference": reference})
+    ticket = Ticket.objects.select_related("contact").filter(reference=reference).first()
+    phone = ticket.contact.phone if ticket is not None and ticket.contact_id else ""
+    context: dict[str, object] = {"reference": reference, "phone": phone[-4:]}
+    status = 200
+    if request.method == "POST" and ticket is not None and phone:
+        try:
+            if request.POST.get("action") == "send":
+                phone_code_send(ticket=ticket, client_address=client_address(request))
+                context["code_sent"] = True
+            else:
+                phone_code_check(ticket=ticket, code=request.POST.get("code", "")[:20])
+                context["just_verified"] = True
+        except RateLimited as exc:
+            context["refusal"], status = exc.message, 429
+            context["code_sent"] = True
+        except DomainError as exc:
+            context["refusal"], status = exc.message, 400
+            context["code_sent"] = exc.code != "code_expired"
+    context["verified"] = bool(phone) and phone_verified(phone)
+    return render(request, "public/report_thanks.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

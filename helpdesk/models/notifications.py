@@ -26,6 +26,7 @@ class NotificationEvent(models.TextChoices):
     REMINDER = "reminder", _("Reminder before the due time (to the section)")
     ESCALATION = "escalation", _("Overdue escalation (to dispatchers and supervisors)")
     CALLBACK_DUE = "callback_due", _("Citizen call-back due (to dispatchers)")
+    PHONE_CODE = "phone_code", _("Code to verify a mobile number (to the citizen)")
 
 
 # An outbox row that is no template's: a staff or assistant message in the citizen's channel.

@@ -38,6 +38,10 @@ class Contact(models.Model):
         choices=NotifyChannel.choices,
         default=NotifyChannel.SMS,
     )
+    # When ``phone`` was shown to be the citizen's: a code they typed back, an SMS from
+    # it, or staff who logged their call (helpdesk.services.verification). Until then no
+    # ticket SMS goes to a number a citizen typed.
+    phone_verified_at = models.DateTimeField(_("mobile number verified at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

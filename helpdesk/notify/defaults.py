@@ -271,4 +271,28 @@ DEFAULTS: dict[str, dict[str, Words]] = {
             ),
         },
     },
+    "phone_code": {
+        "ar": {
+            "sms": (
+                "بلدية مسقط: رمز التحقق من رقمكم هو {{ code }} (صالح 10 دقائق) للبلاغ "
+                "{{ reference }}. لا تشاركوه مع أحد. إن لم تطلبوه فتجاهلوا هذه الرسالة."
+            ),
+            "subject": "رمز التحقق من رقمكم: {{ code }}",
+            "email": (
+                "رمز التحقق من رقمكم هو {{ code }} (صالح 10 دقائق) للبلاغ {{ reference }}. "
+                "لا تشاركوه مع أحد. إن لم تطلبوه فتجاهلوا هذه الرسالة." + _SIGN_AR
+            ),
+        },
+        "en": {
+            "sms": (
+                "Muscat Municipality: your verification code is {{ code }} (valid 10 minutes) "
+                "for report {{ reference }}. Do not share it. If you did not ask, ignore this."
+            ),
+            "subject": "Your verification code: {{ code }}",
+            "email": (
+                "Your verification code is {{ code }} (valid 10 minutes) for report "
+                "{{ reference }}. Do not share it. If you did not ask, ignore this." + _SIGN_EN
+            ),
+        },
+    },
 }

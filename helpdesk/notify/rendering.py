@@ -43,6 +43,7 @@ VARIABLES = (
     "citizen_phone",
     "status_url",
     "ticket_url",
+    "code",
 )
 
 # A channel without its own template borrows the words of a close one.
@@ -74,7 +75,7 @@ def _moment(value: Any) -> str:
 
 
 def ticket_context(
-    ticket: Ticket, *, language: str, note: str = "", bidi_marks: bool = True
+    ticket: Ticket, *, language: str, note: str = "", code: str = "", bidi_marks: bool = True
 ) -> dict[str, str]:
     """The variables of ``ticket`` in ``language`` (names follow the active language).
 
@@ -97,6 +98,7 @@ def ticket_context(
             "partner": partner.name if partner else "",
             "follow_up": partner.follow_up(language) if partner else "",
             "note": note,
+            "code": ltr(code) if code else "",
             "status": str(ticket.get_status_display()),
             "due": _moment(ticket.resolution_due),
             "resolved": _moment(ticket.resolved_at),
@@ -156,9 +158,11 @@ def _render_one(event_key: str, channel: str, language: str, variables: dict[str
 
 
 def render(
-    event_key: str, *, channel: str, language: str, ticket: Ticket, note: str = ""
+    event_key: str, *, channel: str, language: str, ticket: Ticket, note: str = "", code: str = ""
 ) -> Rendered:
-    """The subject and text for one recipient; ``ar+en`` gives Arabic, then English."""
+    """The subject and text for one recipient; ``ar+en`` gives Arabic, then English.
+
+    ``code``: a one-time code (``phone_code``), never stored with the ticket."""
     languages = ["ar", "en"] if language == "ar+en" else [language]
     parts = [
         _render_one(
@@ -166,7 +170,11 @@ def render(
             channel,
             lang,
             ticket_context(
-                ticket, language=lang, note=note, bidi_marks=channel != NotifyChannel.FAX
+                ticket,
+                language=lang,
+                note=note,
+                code=code,
+                bidi_marks=channel != NotifyChannel.FAX,
             ),
         )
         for lang in languages

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from helpdesk.errors import InvalidInput
 from helpdesk.inbound import SenderIdentity
-from helpdesk.models import Contact, ContactIdentity
+from helpdesk.models import Channel, Contact, ContactIdentity
 from helpdesk.phones import normalize_phone
+
+# Channels whose identity is the phone number itself: writing from it proves it.
+_PHONE_CHANNELS = {Channel.SMS}
 
 
 def phone_or_error(raw: str) -> str:
@@ -17,6 +23,22 @@ def phone_or_error(raw: str) -> str:
         return normalize_phone(raw)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), code="invalid_phone") from None
+
+
+def phone_verified(phone: str) -> bool:
+    """Whether ``phone`` was shown to be a citizen's (on any contact with that number)."""
+    return bool(phone) and (
+        Contact.objects.filter(phone=phone, phone_verified_at__isnull=False).exists()
+    )
+
+
+def phone_verified_mark(phone: str, *, now: datetime.datetime | None = None) -> int:
+    """Record that ``phone`` is proven; returns how many contacts were not yet verified."""
+    if not phone:
+        return 0
+    return Contact.objects.filter(phone=phone, phone_verified_at__isnull=True).update(
+        phone_verified_at=now or timezone.now()
+    )
 
 
 @transaction.atomic
@@ -35,6 +57,7 @@ def contact_for_identity(*, channel: str, sender: SenderIdentity) -> Contact:
         phone=phone_or_error(sender.phone) if sender.phone else "",
         email=sender.email,
         language=sender.language if sender.language in ("ar", "en") else "ar",
+        phone_verified_at=timezone.now() if sender.phone and channel in _PHONE_CHANNELS else None,
     )
     if sender.external_id:
         try:
@@ -83,7 +106,10 @@ def contact_update(
     if name is not None:
         contact.name = name.strip()
     if phone is not None:
-        contact.phone = phone_or_error(phone) if phone else ""
+        new_phone = phone_or_error(phone) if phone else ""
+        if new_phone != contact.phone:
+            # Another number is not proven by the old one's proof.
+            contact.phone, contact.phone_verified_at = new_phone, None
     if email is not None:
         contact.email = email.strip()
     if language in ("ar", "en"):

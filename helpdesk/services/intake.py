@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import InvalidInput
@@ -166,6 +167,10 @@ def phone_ticket_log(
         if caller_fax:
             contact.fax = phone_or_error(caller_fax)
         contact.preferred_channel = preferred_channel
+        if conversation is None and contact.phone_verified_at is None:
+            # Staff took the number from the caller on the line (or the fax, SMS or
+            # e-mail in hand): it needs no code. A chat's number was typed by the citizen.
+            contact.phone_verified_at = timezone.now()
         contact.save()
         ticket = ticket_create(
             actor=actor,

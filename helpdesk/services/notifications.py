@@ -62,6 +62,7 @@ from helpdesk.notify.transports import TransportError, transport_for
 from helpdesk.phones import is_mobile, normalize_phone
 from helpdesk.references import parse_reference
 from helpdesk.roles import SYSTEM_ROLE
+from helpdesk.services.contacts import phone_verified, phone_verified_mark
 
 logger = logging.getLogger(__name__)
 
@@ -116,11 +117,25 @@ def _sms_capable(phone: str) -> bool:
         return False
 
 
+def _sms_allowed(phone: str) -> bool:
+    """A mobile number proven to be the citizen's (helpdesk.services.verification): a
+    number typed in a form is not texted until its owner confirms it with a code."""
+    if not _sms_capable(phone):
+        return False
+    if phone_verified(phone):
+        return True
+    logger.info("SMS to %s held: the number is not verified", phone)
+    return False
+
+
 def citizen_route(contact: Contact, ticket: Ticket) -> Route | None:
-    """The citizen's preferred channel if it can reach them now, else SMS, else e-mail."""
+    """The citizen's preferred channel if it can reach them now, else SMS, else e-mail.
+
+    SMS only to a verified number; the messages held meanwhile are sent by
+    :func:`held_notifications_release` once it is verified."""
     candidates: dict[str, Route | None] = {
         NotifyChannel.SMS: Route(NotifyChannel.SMS, contact.phone)
-        if _sms_capable(contact.phone)
+        if _sms_allowed(contact.phone)
         else None,
         NotifyChannel.EMAIL: Route(NotifyChannel.EMAIL, contact.email) if contact.email else None,
         NotifyChannel.FAX: Route(NotifyChannel.FAX, contact.fax) if contact.fax else None,
@@ -271,6 +286,30 @@ def ticket_event_notify(event: TicketEvent) -> list[Notification]:
                 )
             )
     return sent
+
+
+def held_notifications_release(phone: str) -> list[Notification]:
+    """After ``phone`` is verified: the latest message of each of its open tickets, which
+    was held (never twice: :func:`notification_queue` keeps one per event and recipient)."""
+    released: list[Notification] = []
+    tickets = Ticket.objects.filter(contact__phone=phone).exclude(status=TicketStatus.CLOSED)
+    for ticket in tickets:
+        latest = (
+            TicketEvent.objects.filter(
+                ticket=ticket,
+                kind=TicketEventKind.TRANSITION,
+                data__action__in=list(CITIZEN_MESSAGES),
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest is not None:
+            released.extend(
+                n
+                for n in ticket_event_notify(latest)
+                if n.channel == NotifyChannel.SMS and n.recipient == phone
+            )
+    return released
 
 
 def partner_callback_queue(event: TicketEvent) -> Notification | None:
@@ -571,6 +610,9 @@ def sms_inbound_receive(*, gateway_id: str, sender: str, text: str) -> InboundSm
     if existing is not None:
         return existing
     phone = _phone_or_raw(sender)
+    if phone_verified_mark(phone):
+        # The citizen wrote from this number: it is theirs, and what was held goes out.
+        held_notifications_release(phone)
     ticket = _ticket_for_reply(phone, text)
     contact = (
         ticket.contact

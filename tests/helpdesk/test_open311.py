@@ -19,7 +19,7 @@ from helpdesk.models import Attachment, Notification, Open311ApiKey, Role, Ticke
 from helpdesk.services.open311 import open311_key_issue, open311_key_revoke
 from helpdesk.services.tickets import ticket_transition
 from helpdesk.views_public import PORTAL_PER_ADDRESS
-from tests.factories import Org, actor, make_staff, make_ticket, readable
+from tests.factories import Org, actor, make_staff, make_ticket, readable, verify_phone
 from tests.tickets.helpers import client_for, png_bytes
 
 pytestmark = [pytest.mark.django_db]
@@ -73,6 +73,7 @@ def _errors_xml(body: bytes) -> list[tuple[str, str]]:
 def test_it_files_a_request_whose_id_is_the_ticket_reference_everywhere(
     org: Org, key: str, django_capture_on_commit_callbacks: Any
 ) -> None:
+    verify_phone("+96891234567", language="en")  # an app's number: texted once proven
     app = Client(enforce_csrf_checks=True)
     [endpoint] = app.get("/open311/discovery.json").json()["endpoints"]
     services = app.get(f"{endpoint['url'].removeprefix('http://testserver')}/services.json").json()

@@ -18,7 +18,7 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.services.conversations import conversation_receive
-from tests.factories import Org, make_ticket, readable
+from tests.factories import Org, make_ticket, readable, verify_phone
 from tests.tickets.helpers import client_for, png_bytes, staff
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def _transitions(ticket: Ticket) -> list[tuple[str, str, str]]:
 
 def test_it_walks_a_chat_through_the_whole_muscat_flow(org: Org) -> None:
     people = staff(org)
+    verify_phone("+96891234567")  # the number the agent types below is the citizen's
     received = conversation_receive(
         InboundMessage(
             channel="webchat",

@@ -74,17 +74,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 400
             else:
-                response = redirect("report_thanks")
-                response.set_signed_cookie(
-                    _SUBMITTED_COOKIE,
-                    ticket.reference,
-                    salt=_SUBMITTED_SALT,
-                    max_age=_SUBMITTED_MAX_AGE,
-                    secure=settings.SESSION_COOKIE_SECURE,
-                    httponly=True,
-                    samesite="Lax",
-                )
-                return response
+                return report_thanks_redirect(ticket)
     return render(
         request,
         "public/report.html",
@@ -99,6 +89,21 @@ def report(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def report_thanks_redirect(ticket: Ticket) -> HttpResponse:
+    """To the page that shows the reference and offers the code, for this browser only."""
+    response = redirect("report_thanks")
+    response.set_signed_cookie(
+        _SUBMITTED_COOKIE,
+        ticket.reference,
+        salt=_SUBMITTED_SALT,
+        max_age=_SUBMITTED_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from helpdesk import reports, selectors_tourism
 from helpdesk.errors import DomainError
 from helpdesk.models import Establishment, Role, SuggestionTopic
+from helpdesk.services.contacts import phone_verified
 from helpdesk.services.tourism import establishment_rate, suggestion_submit
-from helpdesk.views_public import client_address
+from helpdesk.views_public import client_address, report_thanks_redirect
 from helpdesk.views_tickets import staff_view
 
 OFFICIAL_ROLES = (Role.TOURISM_OFFICIAL, Role.SUPERVISOR, Role.ADMINISTRATOR)
@@ -139,6 +140,11 @@ def tourism_rate(request: HttpRequest, code: str) -> HttpResponse:
             client_address=address,
         ),
     )
+    ticket = rating.ticket if rating is not None else None
+    if ticket is not None and not phone_verified(ticket.contact.phone):
+        # A complaint with a number not yet proven: its SMS waits for the code, which
+        # the report's confirmation page offers (helpdesk.services.verification).
+        return report_thanks_redirect(ticket)
     return render(
         request,
         "tourism/rate.html",

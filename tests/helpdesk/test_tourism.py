@@ -18,7 +18,14 @@ from helpdesk.models import (
     Ticket,
     TicketStatus,
 )
-from tests.factories import Org, make_staff, make_ticket, make_tourism_desk, make_waiting
+from tests.factories import (
+    Org,
+    make_staff,
+    make_ticket,
+    make_tourism_desk,
+    make_waiting,
+    verify_phone,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -73,13 +80,19 @@ def test_a_visitor_rates_an_establishment(desk: dict[str, Any]) -> None:
 def test_a_rating_that_asks_for_a_follow_up_becomes_a_registered_complaint(
     desk: dict[str, Any],
 ) -> None:
-    response = Client().post(
+    visitor = Client()
+    response = visitor.post(
         "/tourism/rate/qurum-shore-hotel/",
-        {"score": "1", "comment": "No hot water", "follow_up": "on", "phone": "91234567"},
+        {"score": "1", "comment": "No hot water", "follow_up": "on", "phone": "99887766"},
+        follow=True,
     )
     rating = EstablishmentRating.objects.get()
     assert rating.ticket is not None
+    # A number typed here is not yet proven: the report's confirmation page shows the
+    # reference and offers the code that lets the municipality text it.
+    assert response.redirect_chain == [("/report/thanks/", 302)]
     assert rating.ticket.reference in response.content.decode()
+    assert 'name="action" value="send"' in response.content.decode()
     assert rating.ticket.category == desk["complaint"]
     assert rating.ticket.status == TicketStatus.REGISTERED
     assert "Qurum Shore Hotel" in rating.ticket.address
@@ -102,6 +115,19 @@ def test_it_refuses_a_bad_rating_with_a_reason_and_keeps_nothing(
     assert message in response.content.decode()
     assert not EstablishmentRating.objects.exists()
     assert Ticket.objects.count() == tickets
+
+
+def test_a_complaint_from_a_proven_number_is_confirmed_on_the_rating_page(
+    desk: dict[str, Any],
+) -> None:
+    verify_phone("+96891234567")
+    response = Client().post(
+        "/tourism/rate/qurum-shore-hotel/",
+        {"score": "1", "comment": "No hot water", "follow_up": "on", "phone": "91234567"},
+    )
+    rating = EstablishmentRating.objects.get()
+    assert response.status_code == 200
+    assert rating.ticket is not None and rating.ticket.reference in response.content.decode()
 
 
 def test_a_suggestion_is_kept_under_its_topic_and_is_no_complaint(desk: dict[str, Any]) -> None:

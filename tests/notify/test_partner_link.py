@@ -222,7 +222,10 @@ def test_a_partner_update_through_the_api_is_in_the_agents_timeline_and_told_bac
     page = agent.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "Crew sent to Ruwi" in page
     assert "Valve replaced" in page
-    assert "The partner&#x27;s system (signed callback) → haya" in page
+    assert (
+        "<strong>The partner&#x27;s system (signed callback) →</strong>"
+        ' <bdi dir="ltr">haya</bdi>' in page
+    )
     assert resolved.json()["events"][-1]["note"] == "Valve replaced"
 
     with django_capture_on_commit_callbacks(execute=True):

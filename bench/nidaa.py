@@ -354,6 +354,9 @@ class NidaaDeployment:
         self.work: Path | None = None
         self.sessions: list[str] = []
         self.category = ""
+        # One key for the set-up and every server process: the agents' sessions signed
+        # at set-up must read the same everywhere (a key per call broke every sign-in).
+        self.secret_key = secrets.token_urlsafe(48)
 
     def env(self, work: Path, database: str) -> dict[str, str]:
         from bench.targets import redis_url
@@ -361,7 +364,7 @@ class NidaaDeployment:
         env = base_env(
             # A throw-away local server: production settings, but demo logins and SMS to a
             # file are expected (helpdesk/production.py would refuse them otherwise).
-            SECRET_KEY=secrets.token_urlsafe(48),
+            SECRET_KEY=self.secret_key,
             DEBUG="0",
             NIDAA_ALLOW_DEMO_LOGINS="1",
             NIDAA_ALLOW_CONSOLE_SMS="1",

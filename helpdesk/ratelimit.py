@@ -52,7 +52,7 @@ def used(limit: Limit, key: str, *, now: float | None = None) -> int:
 
 def spent(limit: Limit, key: str, *, now: float | None = None) -> bool:
     """Is the window's allowance for ``key`` already spent? (Counts nothing.)"""
-    return int(cache.get(_window_key(limit, key, now), 0)) >= limit.count
+    return used(limit, key, now=now) >= limit.count
 
 
 async def ahit(limit: Limit, key: str) -> bool:

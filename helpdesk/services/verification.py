@@ -66,7 +66,7 @@ def _phone_of(ticket: Ticket) -> str:
 
 
 def _refuse_while_paused(phone: str) -> None:
-    if ratelimit.used(WRONG_CODES, phone) >= WRONG_CODES.count:
+    if ratelimit.spent(WRONG_CODES, phone):
         raise RateLimited(
             _("Too many wrong codes for this number. Please try again in 15 minutes."),
             code="code_paused",
@@ -141,7 +141,7 @@ def phone_code_check(*, ticket: Ticket, code: str) -> list[Notification]:
         and hmac.compare_digest(str(expected), _digest(phone, typed))
     ):
         ratelimit.hit(WRONG_CODES, phone)
-        if ratelimit.used(WRONG_CODES, phone) >= WRONG_CODES.count:
+        if ratelimit.spent(WRONG_CODES, phone):
             cache.delete(_cache_key(phone))
             _refuse_while_paused(phone)
         raise InvalidInput(

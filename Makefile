@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	SECRET_KEY=typecheck $(BIN)/mypy helpdesk chat social bots manage.py
+	SECRET_KEY=typecheck $(BIN)/mypy nidaa helpdesk chat social bots demo manage.py
 
 pytest: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret} $(BIN)/pytest $(PYTEST_ARGS)

@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
 def _measure(rounds: int, threshold: float) -> int:
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("NIDAA_PRODUCTION_CHECKS", "0")  # a scratch SQLite file, no server
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nidaa.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from helpdesk import demo_data
+    from demo import data as demo_data
     from helpdesk.classify import category_suggestions
     from helpdesk.learned import CategoryModel, evaluate, examples_from_jsonl
     from helpdesk.services.classifier import SHIPPED_EXAMPLES

@@ -28,7 +28,7 @@ from bench.procs import Server
 from bench.stats import Latency, add_counts, merge_latencies, now_ns
 from bench.worker import Kind, WorkerPool, register_kind
 
-# Nidaa's public report form (helpdesk/views_public.py ``report``).
+# Nidaa's public report form (helpdesk/views/public.py ``report``).
 NIDAA_FORM: dict[str, Any] = {
     "path": "/report/",
     "choice_field": "category",

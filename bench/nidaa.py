@@ -363,7 +363,7 @@ class NidaaDeployment:
 
         env = base_env(
             # A throw-away local server: production settings, but demo logins and SMS to a
-            # file are expected (helpdesk/production.py would refuse them otherwise).
+            # file are expected (nidaa/production.py would refuse them otherwise).
             SECRET_KEY=self.secret_key,
             DEBUG="0",
             NIDAA_ALLOW_DEMO_LOGINS="1",
@@ -372,7 +372,7 @@ class NidaaDeployment:
             ALLOWED_HOSTS="127.0.0.1,localhost",
             NIDAA_VAR_DIR=str(work),
             LOG_LEVEL="WARNING",
-            DJANGO_SETTINGS_MODULE="helpdesk.settings",
+            DJANGO_SETTINGS_MODULE="nidaa.settings",
         )
         if self.scaled:
             env["DATABASE_URL"] = database
@@ -536,7 +536,7 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     ports = [free_port() for _ in range(processes)]
     children = []
     for number, port in enumerate(ports):
-        argv = daphne_argv("helpdesk.asgi:application", port)
+        argv = daphne_argv("nidaa.asgi:application", port)
         children.append(spawn(argv, env=env, log_path=log_dir / f"{target.name}-{number}.log"))
     server = Server(target.name, ports, children, log_dir)
     public = list(ports)

@@ -37,7 +37,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nidaa.settings")
     import django
 
     django.setup()

@@ -8,9 +8,9 @@ auth middleware and the per-socket memory they cost.
 from channels.auth import AuthMiddlewareStack
 from django.urls import URLPattern, path
 
+from chat.console.consumer import AgentConsoleConsumer
+from chat.console.worklist import WorklistConsumer
 from chat.consumers import CitizenChatConsumer
-from chat.consumers_agent import AgentConsoleConsumer
-from chat.consumers_work import WorklistConsumer
 
 websocket_urlpatterns: list[URLPattern] = [
     path("ws/chat/", CitizenChatConsumer.as_asgi(), name="ws_chat"),

@@ -14,7 +14,7 @@ from helpdesk import adapters
 from helpdesk.business_hours import Calendar
 from helpdesk.models import AgentProfile, Channel, Conversation, Message, OrganisationSettings
 from helpdesk.payloads import message_payload
-from helpdesk.selectors_queue import agents_available
+from helpdesk.selectors.queue import agents_available
 
 REPLAY_LIMIT = 500  # one hello never replays more than this; the client asks again from there
 

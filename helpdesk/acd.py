@@ -30,18 +30,15 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connection, connections, transaction
 
 from helpdesk import events
-
-if TYPE_CHECKING:
-    from helpdesk.services.distributor import BroadcastMemo
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +47,22 @@ ADVISORY_LOCK_KEY = 0x4E49_4441  # "NIDA": one distributor per database
 LEADER_RETRY_SECONDS = 2.0
 BROADCAST_INTERVAL = 0.25
 
+
+class BroadcastMemo(Protocol):
+    """What the engine keeps between passes so that a broadcast repeats nothing (the
+    distributor's ``BroadcastMemo``)."""
+
+
+class Pass(Protocol):
+    """One distributor pass (``helpdesk.services.distributor.acd_pass``)."""
+
+    def __call__(self, *, broadcast: bool = ..., memo: Any = ...) -> int: ...
+
+
+# The engine runs the distributor's passes but does not import it (the distributor kicks
+# the engine): ``HelpdeskConfig.ready`` hands both over once, at start-up.
+_run_pass: Pass | None = None
+_new_memo: Callable[[], BroadcastMemo] | None = None
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
 _in_pass = threading.local()
@@ -63,6 +76,18 @@ def passing() -> Iterator[None]:
         yield
     finally:
         _in_pass.active = False
+
+
+def distributor_register(*, run_pass: Pass, new_memo: Callable[[], BroadcastMemo]) -> None:
+    """The pass the engine runs, and the memo each engine keeps between its broadcasts."""
+    global _run_pass, _new_memo
+    _run_pass, _new_memo = run_pass, new_memo
+
+
+def _distributor() -> tuple[Pass, Callable[[], BroadcastMemo]]:
+    if _run_pass is None or _new_memo is None:
+        raise RuntimeError("no distributor registered: HelpdeskConfig.ready() does it")
+    return _run_pass, _new_memo
 
 
 def kick(reason: str) -> None:
@@ -80,9 +105,8 @@ def _after_commit(reason: str) -> None:
     if engine is not None and engine.alive:
         engine.wake(reason)
         return
-    from helpdesk.services.distributor import acd_pass
-
-    acd_pass()
+    run_pass, _new_memo = _distributor()
+    run_pass()
 
 
 def engine_start() -> Engine | None:
@@ -223,9 +247,8 @@ class Engine:
 
 
 def _broadcast_memo() -> BroadcastMemo:
-    from helpdesk.services.distributor import BroadcastMemo
-
-    return BroadcastMemo()
+    _run_pass, new_memo = _distributor()
+    return new_memo()
 
 
 async def _wait_for_lock(conn: Any) -> None:
@@ -263,8 +286,7 @@ def _connection_params() -> dict[str, Any]:
 
 
 def _collected_pass(memo: BroadcastMemo | None) -> events.Sent:
-    from helpdesk.services.distributor import acd_pass
-
+    run_pass, _new_memo = _distributor()
     close_old_connections()
-    _result, sent = events.collecting(acd_pass, broadcast=memo is not None, memo=memo)
+    _result, sent = events.collecting(run_pass, broadcast=memo is not None, memo=memo)
     return sent

@@ -47,6 +47,7 @@ from helpdesk.models import (
     TicketEvent,
 )
 from helpdesk.privacy.access import access_record_request
+from helpdesk.services.api_tokens import partner_token_revoke
 from helpdesk.services.open311 import open311_key_revoke
 from helpdesk.services.staff import staff_role_sync
 
@@ -310,11 +311,17 @@ class PartnerApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued with ``manage.py partner_token`` (shown once); here they are revoked."""
 
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
     exclude = ["token_hash"]
+    actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset:
+            partner_token_revoke(token=token)
 
 
 @admin.register(Open311ApiKey)

@@ -25,10 +25,8 @@ class HelpdeskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.core import checks
-
-        from helpdesk import staff_sessions
-        from helpdesk.production import production_check
+        from helpdesk import acd, staff_sessions
+        from helpdesk.services.distributor import BroadcastMemo, acd_pass
 
         # After every app's migration, not only ours: the administrator's group holds
         # permissions of other apps (social accounts, the assistant), created by theirs.
@@ -42,4 +40,4 @@ class HelpdeskConfig(AppConfig):
 
         register_retention(DataClass.ORPHAN_UPLOADS, orphan_uploads_retention)
         staff_sessions.connect_receivers()
-        checks.register(production_check, checks.Tags.security)
+        acd.distributor_register(run_pass=acd_pass, new_memo=BroadcastMemo)

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 # ---- group names -------------------------------------------------------------
 
-# Every web process's console hub (one member per process, chat/console_hub.py),
+# Every web process's console hub (one member per process, chat/console/hub.py),
 # which hands the queue list to each console of its process.
 AGENTS_GROUP = "agents"
 SUPERVISORS_GROUP = "supervisors"  # wallboard

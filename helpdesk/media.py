@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -12,6 +13,15 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from helpdesk.errors import InvalidInput
 from helpdesk.models import Attachment
+
+
+@dataclass(frozen=True)
+class Photo:
+    """An image a citizen or a staff member sends, as its bytes and the name it came with."""
+
+    content: bytes
+    filename: str = ""
+
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_FILE_BYTES = 15 * 1024 * 1024

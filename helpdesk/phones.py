@@ -54,7 +54,3 @@ def is_mobile(e164: str) -> bool:
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )
-
-
-def last_digits(e164: str, count: int = 4) -> str:
-    return e164[-count:]

@@ -25,7 +25,7 @@ from helpdesk import ratelimit
 from helpdesk.errors import RateLimited
 from helpdesk.payloads import ticket_public_payload
 from helpdesk.references import parse_reference
-from helpdesk.selectors import ticket_public_lookup
+from helpdesk.selectors.tickets import ticket_public_lookup
 
 PER_ADDRESS = ratelimit.Limit("status-address", count=10, seconds=600)
 FAILED_PER_ADDRESS = ratelimit.Limit("status-failed-address", count=5, seconds=900)

@@ -1,14 +1,11 @@
-"""Text as citizens write it: kept verbatim, bounded, and rendered safely."""
+"""Text as citizens write it: kept verbatim and bounded; HTML bodies reduced to text."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import MutableMapping
-from typing import Any
 
 import bleach
-from bleach.linkifier import Linker
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,33 +26,6 @@ def clean_text(text: str) -> str:
 def html_to_text(html: str) -> str:
     """The text of an HTML fragment (an HTML e-mail's body): every tag dropped."""
     return str(bleach.clean(html, tags=set(), strip=True))
-
-
-def _safe_link(attrs: MutableMapping[tuple[str | None, str], str], new: bool = False) -> Any:
-    # Returning None drops the link (bleach's documented callback contract).
-    href = attrs.get((None, "href"), "")
-    if not href.startswith(("http://", "https://")):
-        return None
-    attrs[(None, "rel")] = "nofollow noopener noreferrer"
-    attrs[(None, "target")] = "_blank"
-    return attrs
-
-
-_linker = Linker(callbacks=[_safe_link], parse_email=False)
-
-
-def render_text(text: str) -> SafeString:
-    """Escape ``text`` and turn web addresses into safe links (for HTML pages)."""
-    escaped = escape(text)
-    linked = _linker.linkify(escaped)
-    cleaned = bleach.clean(
-        linked,
-        tags={"a"},
-        attributes={"a": ["href", "rel", "target"]},
-        protocols={"http", "https"},
-        strip=True,
-    )
-    return mark_safe(cleaned.replace("\n", "<br>"))  # noqa: S308 - bleach-cleaned above
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -21,7 +21,7 @@ from tests.processes import database_url  # noqa: F401 - shared fixture: a datab
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Processes the tests start (workers, schedulers, servers) run with test keys and the demo
-# logins; the production refusals (helpdesk/production.py) are tested on their own.
+# logins; the production refusals (nidaa/production.py) are tested on their own.
 os.environ.setdefault("NIDAA_PRODUCTION_CHECKS", "0")
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -81,6 +81,15 @@ def _distribute_after_each_commit(settings: object) -> None:
     # every process without an engine does; tests/helpdesk/test_acd_engine.py and the
     # live servers (real Daphne processes) run the engine itself.
     settings.NIDAA_ACD_ENGINE = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: object) -> None:
+    # Tests make many staff users and the real hashers are slow on purpose (PBKDF2: a
+    # third of a second each). Web processes of their own (``live_servers``) check
+    # passwords with the project's hashers, so their tests keep those.
+    if "live_servers" not in request.fixturenames:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Real Daphne processes for tests that need the whole stack over the network.
 
-``live_servers(n)`` starts ``n`` web processes (``daphne helpdesk.asgi:application``)
+``live_servers(n)`` starts ``n`` web processes (``daphne nidaa.asgi:application``)
 on free ports, against the test database of the running test, and waits until
 each answers ``/healthz``. Each server can be killed (SIGKILL, like a crash) and
 restarted on the same port. Everything is stopped when the test ends, before
@@ -93,7 +93,7 @@ class LiveServer:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-e", endpoint, "helpdesk.asgi:application"],
+            [sys.executable, "-m", "daphne", "-e", endpoint, "nidaa.asgi:application"],
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -6,6 +6,17 @@ from helpdesk.models.classifier import (
     ClassifierExampleSource,
     ClassifierModel,
 )
+from helpdesk.models.conversations import (
+    Attachment,
+    CannedReply,
+    Channel,
+    Conversation,
+    ConversationState,
+    Disposition,
+    Message,
+    Priority,
+    SenderKind,
+)
 from helpdesk.models.notifications import (
     InboundSms,
     Notification,
@@ -37,6 +48,13 @@ from helpdesk.models.privacy import (
     PrivacyErasure,
     RetentionPeriod,
 )
+from helpdesk.models.tickets import (
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketEventKind,
+    TicketStatus,
+)
 from helpdesk.models.tourism import (
     TOURISM_DESK,
     Establishment,
@@ -44,22 +62,6 @@ from helpdesk.models.tourism import (
     EstablishmentRating,
     Suggestion,
     SuggestionTopic,
-)
-from helpdesk.models.work import (
-    Attachment,
-    CannedReply,
-    Channel,
-    Conversation,
-    ConversationState,
-    Disposition,
-    Message,
-    Priority,
-    SenderKind,
-    Ticket,
-    TicketCounter,
-    TicketEvent,
-    TicketEventKind,
-    TicketStatus,
 )
 
 __all__ = [

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.models.conversations import Conversation
 from helpdesk.models.organisation import Category
-from helpdesk.models.work import Conversation, Ticket
+from helpdesk.models.tickets import Ticket
 
 
 class ClassifierExampleSource(models.TextChoices):

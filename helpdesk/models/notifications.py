@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.models.conversations import Priority
 from helpdesk.models.organisation import Partner, SLAPolicy
 from helpdesk.models.people import Contact, NotifyChannel
-from helpdesk.models.work import Priority, Ticket, TicketEvent
+from helpdesk.models.tickets import Ticket, TicketEvent
 
 
 class NotificationEvent(models.TextChoices):

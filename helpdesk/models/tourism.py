@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models.organisation import BilingualName
-from helpdesk.models.work import Ticket
+from helpdesk.models.tickets import Ticket
 
 TOURISM_DESK = "tourism"
 

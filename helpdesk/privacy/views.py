@@ -21,8 +21,8 @@ from helpdesk.privacy.erase import contact_erase, erasure_scope
 from helpdesk.privacy.export import contact_export
 from helpdesk.privacy.retention import retention_periods
 from helpdesk.privacy.selectors import AuditFilters, access_log_list, contact_search
-from helpdesk.report_views import supervisor_required, write_csv
 from helpdesk.roles import actor_for
+from helpdesk.views.reports import supervisor_required, write_csv
 
 PAGE_SIZE = 50
 CSV_LIMIT = 100_000

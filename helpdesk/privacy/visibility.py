@@ -2,7 +2,7 @@
 
 Pages, the REST API and the timeline ask :func:`ticket_fields_for` and show
 only what it allows; which *tickets* a role reaches is the scope's business
-(``helpdesk.selectors.ticket_list_visible_to``), not this module's.
+(``helpdesk.selectors.tickets.ticket_list_visible_to``), not this module's.
 
 - Partner agencies see the ticket's public description, location and photos,
   what the municipality chose to share with them (public notes and the note it

@@ -32,7 +32,7 @@ from helpdesk.models import (
     Ticket,
 )
 from helpdesk.roles import Actor, role_of
-from helpdesk.selectors_queue import desk_tickets
+from helpdesk.selectors.queue import desk_tickets
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.conversations import citizen_group, message_post

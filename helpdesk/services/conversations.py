@@ -28,7 +28,7 @@ from helpdesk.models import (
     SenderKind,
     Skill,
 )
-from helpdesk.models.work import OPEN_CONVERSATION_STATES
+from helpdesk.models.conversations import OPEN_CONVERSATION_STATES
 from helpdesk.payloads import citizen_view, message_payload
 from helpdesk.services.contacts import contact_for_identity
 from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text

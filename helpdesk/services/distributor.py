@@ -41,7 +41,7 @@ from helpdesk.models import (
     Presence,
     Skill,
 )
-from helpdesk.selectors_queue import (
+from helpdesk.selectors.queue import (
     CITIZEN_ENDED,
     SERVING_ROLES,
     agent_loads,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import InvalidInput
 from helpdesk.inbound import InboundMessage, SenderIdentity
-from helpdesk.media import file_store, image_store
+from helpdesk.media import Photo, file_store, image_store
 from helpdesk.models import (
     Category,
     Channel,
@@ -30,7 +30,7 @@ from helpdesk.models import (
 )
 from helpdesk.models.people import NotifyChannel
 from helpdesk.roles import SYSTEM, Actor
-from helpdesk.selectors_tickets import category_suggest
+from helpdesk.selectors.worklists import category_suggest
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import phone_or_error
 from helpdesk.services.conversations import conversation_receive
@@ -40,12 +40,6 @@ from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text, html_to_text
 
 # Doors an agent logs by hand (the caller is on the line or sent a fax).
 AGENT_LOGGED_CHANNELS = (Channel.PHONE, Channel.FAX, Channel.SMS, Channel.EMAIL)
-
-
-@dataclass(frozen=True)
-class Photo:
-    content: bytes
-    filename: str = ""
 
 
 def contact_for_phone(

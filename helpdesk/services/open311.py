@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import InvalidInput
+from helpdesk.media import Photo
 from helpdesk.models import Attachment, Category, Channel, Open311ApiKey, Open311Request
-from helpdesk.services.intake import Photo, portal_report_submit
+from helpdesk.services.intake import portal_report_submit
 
 KEY_PREFIX = "o311_"
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from helpdesk import acd, events
 from helpdesk.errors import InvalidInput, NotInScope
 from helpdesk.models import AgentProfile, OrganisationSettings, Presence
-from helpdesk.selectors_queue import SERVING_ROLES
+from helpdesk.selectors.queue import SERVING_ROLES
 from helpdesk.services.distributor import (
     agent_conversations_release,
     offers_withdraw,

@@ -40,15 +40,14 @@ from helpdesk.services.notifications import Route, notification_queue, staff_ema
 
 logger = logging.getLogger(__name__)
 
-S = TicketStatus
-WITH_THE_SECTION = (S.DISPATCHED, S.IN_PROGRESS)
+WITH_THE_SECTION = (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)
 NOT_YET_SOLVED = (
-    S.REGISTERED,
-    S.DISPATCHED,
-    S.IN_PROGRESS,
-    S.RETURNED,
-    S.REOPENED,
-    S.FORWARDED_EXTERNAL,
+    TicketStatus.REGISTERED,
+    TicketStatus.DISPATCHED,
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.RETURNED,
+    TicketStatus.REOPENED,
+    TicketStatus.FORWARDED_EXTERNAL,
 )
 
 
@@ -98,7 +97,7 @@ def sla_scan(*, now: datetime.datetime) -> list[SLAAlert]:
     for ticket in _without_alert(overdue, SLAAlertKind.ESCALATION, "resolution_due"):
         assert ticket.resolution_due is not None
         raised += _alert(ticket, SLAAlertKind.ESCALATION, due_at=ticket.resolution_due)
-    waiting = tickets.filter(status=S.RESOLVED, resolved_at__isnull=False)
+    waiting = tickets.filter(status=TicketStatus.RESOLVED, resolved_at__isnull=False)
     for ticket in waiting:
         assert ticket.resolved_at is not None
         due = calendar.add_business_minutes(ticket.resolved_at, settings.NIDAA_CALLBACK_DUE_MINUTES)

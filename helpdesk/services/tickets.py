@@ -10,6 +10,7 @@ recorded as a :class:`TicketEvent`.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from helpdesk import events
 from helpdesk.business_hours import Calendar
 from helpdesk.errors import InvalidInput, NotInScope, TransitionNotAllowed
+from helpdesk.media import Photo, image_store
 from helpdesk.models import (
     Category,
     Contact,
@@ -41,8 +43,6 @@ from helpdesk.roles import SYSTEM, SYSTEM_ROLE, Actor
 from helpdesk.services import notifications
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.sla import sla_targets
-
-S = TicketStatus
 
 
 @dataclass(frozen=True)
@@ -77,36 +77,36 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "register",
             gettext_lazy("Register"),
-            {S.NEW},
-            S.REGISTERED,
+            {TicketStatus.NEW},
+            TicketStatus.REGISTERED,
             {Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, SYSTEM_ROLE},
         ),
         _t(
             "dispatch",
             gettext_lazy("Forward to the section"),
-            {S.REGISTERED, S.RETURNED, S.REOPENED},
-            S.DISPATCHED,
+            {TicketStatus.REGISTERED, TicketStatus.RETURNED, TicketStatus.REOPENED},
+            TicketStatus.DISPATCHED,
             {Role.DISPATCHER, Role.SUPERVISOR},
         ),
         _t(
             "forward_external",
             gettext_lazy("Forward to a partner agency"),
-            {S.REGISTERED, S.RETURNED, S.REOPENED},
-            S.FORWARDED_EXTERNAL,
+            {TicketStatus.REGISTERED, TicketStatus.RETURNED, TicketStatus.REOPENED},
+            TicketStatus.FORWARDED_EXTERNAL,
             {Role.DISPATCHER, Role.SUPERVISOR},
         ),
         _t(
             "start",
             gettext_lazy("Take in hand"),
-            {S.DISPATCHED},
-            S.IN_PROGRESS,
+            {TicketStatus.DISPATCHED},
+            TicketStatus.IN_PROGRESS,
             {Role.SECTION_STAFF, Role.SUPERVISOR},
         ),
         _t(
             "return",
             gettext_lazy("Return to the dispatcher"),
-            {S.DISPATCHED, S.IN_PROGRESS},
-            S.RETURNED,
+            {TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS},
+            TicketStatus.RETURNED,
             {Role.SECTION_STAFF, Role.SUPERVISOR},
             needs_note=True,
             public=False,
@@ -114,24 +114,24 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "resolve",
             gettext_lazy("Resolve"),
-            {S.IN_PROGRESS},
-            S.RESOLVED,
+            {TicketStatus.IN_PROGRESS},
+            TicketStatus.RESOLVED,
             {Role.SECTION_STAFF, Role.SUPERVISOR},
             needs_note=True,
         ),
         _t(
             "partner_resolve",
             gettext_lazy("Record the agency's answer"),
-            {S.FORWARDED_EXTERNAL},
-            S.RESOLVED,
+            {TicketStatus.FORWARDED_EXTERNAL},
+            TicketStatus.RESOLVED,
             {Role.PARTNER, Role.DISPATCHER, Role.SUPERVISOR},
             needs_note=True,
         ),
         _t(
             "notify_citizen",
             gettext_lazy("Citizen informed"),
-            {S.RESOLVED},
-            S.CITIZEN_NOTIFIED,
+            {TicketStatus.RESOLVED},
+            TicketStatus.CITIZEN_NOTIFIED,
             {Role.DISPATCHER, Role.SUPERVISOR},
             needs_note=True,
             public=False,
@@ -139,15 +139,15 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "close",
             gettext_lazy("Close"),
-            {S.CITIZEN_NOTIFIED, S.FORWARDED_EXTERNAL},
-            S.CLOSED,
+            {TicketStatus.CITIZEN_NOTIFIED, TicketStatus.FORWARDED_EXTERNAL},
+            TicketStatus.CLOSED,
             {Role.DISPATCHER, Role.SUPERVISOR},
         ),
         _t(
             "reopen",
             gettext_lazy("Reopen"),
-            {S.RESOLVED, S.CITIZEN_NOTIFIED, S.CLOSED},
-            S.REOPENED,
+            {TicketStatus.RESOLVED, TicketStatus.CITIZEN_NOTIFIED, TicketStatus.CLOSED},
+            TicketStatus.REOPENED,
             {Role.DISPATCHER, Role.SUPERVISOR},
             needs_note=True,
         ),
@@ -169,11 +169,11 @@ def _in_scope(ticket: Ticket, actor: Actor) -> bool:
         return actor.user.profile.sections.filter(pk=ticket.section_id).exists()
     if actor.role == Role.PARTNER:
         # Acting (answering, notes) only while the ticket is forwarded to the agency;
-        # what it may still read afterwards is helpdesk.selectors.partner_reachable.
+        # what it may still read afterwards is helpdesk.selectors.tickets.partner_reachable.
         return (
             ticket.partner_id is not None
             and actor.user.profile.partner_id == ticket.partner_id
-            and ticket.status == S.FORWARDED_EXTERNAL
+            and ticket.status == TicketStatus.FORWARDED_EXTERNAL
         )
     return True
 
@@ -259,14 +259,14 @@ def ticket_transition(
         from_status = locked.status
         locked.status = transition.target
         now = timezone.now()
-        if transition.target == S.RESOLVED:
+        if transition.target == TicketStatus.RESOLVED:
             locked.resolved_at = now
-        elif transition.target == S.CLOSED:
+        elif transition.target == TicketStatus.CLOSED:
             locked.closed_at = now
-        elif transition.target == S.IN_PROGRESS:
+        elif transition.target == TicketStatus.IN_PROGRESS:
             locked.handled_by = actor.user
             locked.first_response_at = locked.first_response_at or now
-        elif transition.target == S.REOPENED:
+        elif transition.target == TicketStatus.REOPENED:
             locked.resolved_at = None
             locked.closed_at = None
         locked.save()
@@ -364,7 +364,7 @@ def ticket_create(
             ticket,
             actor,
             TicketEventKind.TRANSITION,
-            to_status=S.NEW,
+            to_status=TicketStatus.NEW,
             is_public=True,
             data={"action": "create", "channel": channel},
         )
@@ -467,7 +467,11 @@ def ticket_reclassify(
             .select_related("category", "section")
             .get(pk=ticket.pk)
         )
-        if locked.status in (S.CLOSED, S.RESOLVED, S.CITIZEN_NOTIFIED):
+        if locked.status in (
+            TicketStatus.CLOSED,
+            TicketStatus.RESOLVED,
+            TicketStatus.CITIZEN_NOTIFIED,
+        ):
             raise TransitionNotAllowed(_("A finished ticket cannot be reclassified."))
         before = {"category": locked.category.code, "section": locked.section.code}
         if category is not None:
@@ -516,3 +520,81 @@ def ticket_note_add(
         )
         _publish_change(ticket)
     return event
+
+
+# What the second and third lines do with a ticket, beyond a bare status change.
+MAX_PHOTOS_PER_SIDE = 4
+
+CALL_REACHED = "reached"
+CALL_NO_ANSWER = "no_answer"
+
+
+def ticket_resolve(
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    public_reply: str,
+    internal_note: str = "",
+    before: Sequence[Photo] = (),
+    after: Sequence[Photo] = (),
+) -> TicketEvent:
+    """Tier 3 solves: the public reply, an internal note and before/after photos, at once.
+
+    One transaction: a refused photo leaves the ticket as it was.
+    """
+    if len(before) > MAX_PHOTOS_PER_SIDE or len(after) > MAX_PHOTOS_PER_SIDE:
+        raise InvalidInput(
+            _("At most %(n)d photos before and %(n)d after.") % {"n": MAX_PHOTOS_PER_SIDE},
+            code="too_many_photos",
+        )
+    with transaction.atomic():
+        event = ticket_transition(ticket=ticket, action="resolve", actor=actor, note=public_reply)
+        for purpose, photos in (("before", before), ("after", after)):
+            for photo in photos:
+                image_store(photo.content, filename=photo.filename, purpose=purpose, ticket=ticket)
+        if internal_note.strip():
+            ticket_note_add(ticket=ticket, actor=actor, note=internal_note, public=False)
+    return event
+
+
+def ticket_callback_log(
+    *, ticket: Ticket, actor: Actor, outcome: str, note: str, close: bool = True
+) -> Ticket:
+    """Tier 2 called the citizen back about a solved ticket.
+
+    Reached: ``notify_citizen`` with the call's outcome, then (by default) close.
+    Not reached: the attempt is recorded and the ticket keeps waiting for a call.
+    """
+    note = note.strip()
+    if not note:
+        raise InvalidInput(_("Write what was said on the call."), code="missing_note")
+    with transaction.atomic():
+        if outcome == CALL_REACHED:
+            ticket_transition(
+                ticket=ticket,
+                action="notify_citizen",
+                actor=actor,
+                note=note,
+                data={"outcome": outcome},
+            )
+            if close:
+                ticket_transition(ticket=ticket, action="close", actor=actor)
+        elif outcome == CALL_NO_ANSWER:
+            ensure_in_scope(ticket, actor)
+            if ticket.status != TicketStatus.RESOLVED:
+                raise InvalidInput(
+                    _("Only a resolved ticket waits for a call-back."), code="not_resolved"
+                )
+            attempt = TicketEvent.objects.create(
+                ticket=ticket,
+                kind=TicketEventKind.CALLBACK,
+                actor=actor.user,
+                actor_role=actor.role,
+                note=note,
+                data={"outcome": outcome},
+            )
+            notifications.partner_callback_queue(attempt)
+        else:
+            raise InvalidInput(_("Choose the outcome of the call."), code="invalid_outcome")
+    ticket.refresh_from_db()
+    return ticket

@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from chat.consumers_agent import AgentConsoleConsumer
+from chat.console.consumer import AgentConsoleConsumer
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.models import Message
 from helpdesk.services.conversations import conversation_receive, message_post

@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from chat.consumers_agent import AgentConsoleConsumer
+from chat.console.consumer import AgentConsoleConsumer
 from helpdesk.models import AccessLog
 from helpdesk.services.conversations import message_append
 from tests.asgi_scope import signed_in_session

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
+from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import Category, Conversation, Ticket
 from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from bots.models import BotChannelSettings
 from chat import selectors, services
 from chat.session import ChatState
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
+from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import AgentProfile, Category, Conversation, Presence, Ticket
 from tests.bots.conftest import png_bytes
 from tests.chat.conftest import open_around_the_clock

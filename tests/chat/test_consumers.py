@@ -22,10 +22,10 @@ from chat import consumers, frames, views
 from chat.services import chat_image_upload
 from chat.session import SALT, session_from_token
 from helpdesk import events, ratelimit
-from helpdesk.asgi import application
 from helpdesk.models import Contact, Conversation, Message
 from helpdesk.services.conversations import citizen_group, message_post, staff_group
 from helpdesk.text import MAX_MESSAGE_LENGTH
+from nidaa.asgi import application
 from tests.chat.conftest import (
     Chat,
     agent_on_duty,

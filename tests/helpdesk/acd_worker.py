@@ -16,7 +16,7 @@ from pathlib import Path
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nidaa.settings")
 django.setup()
 
 from django.db import transaction  # noqa: E402

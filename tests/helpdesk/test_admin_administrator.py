@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
-from helpdesk.models import Role
+from demo.management.commands.demo_setup import DEMO_PASSWORD
+from helpdesk.models import Partner, Role
+from helpdesk.services.api_tokens import partner_token_issue
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -80,3 +81,23 @@ def test_it_keeps_superuser_rights_out_of_the_administrators_reach() -> None:
     assert page.status_code == 200
     assert b'name="is_superuser"' not in page.content
     assert b'name="user_permissions"' not in page.content
+
+
+def test_it_lets_the_administrator_revoke_a_partners_api_token() -> None:
+    client = _signed_in_admin()
+    partner_user = get_user_model().objects.filter(profile__partner__isnull=False).first()
+    assert partner_user is not None
+    token, raw = partner_token_issue(user=partner_user, name="CRM")
+    bearer = {"authorization": f"Bearer {raw}"}
+    Partner.objects.filter(pk=partner_user.profile.partner_id).update(api_enabled=True)
+    assert Client().get("/api/v1/tickets/", headers=bearer).status_code == 200
+
+    response = client.post(
+        reverse("admin:helpdesk_partnerapitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert Client().get("/api/v1/tickets/", headers=bearer).status_code == 401

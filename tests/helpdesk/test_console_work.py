@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from chat.consumers_work import worklist_groups
+from chat.console.worklist import worklist_groups
 from helpdesk import events
 from helpdesk.errors import InvalidInput
 from helpdesk.models import Conversation, Presence, SenderKind, Ticket

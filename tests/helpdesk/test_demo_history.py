@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from demo.history import history_generate
 from helpdesk import reports
-from helpdesk.demo_history import history_generate
 from helpdesk.models import (
     Channel,
     Conversation,

@@ -15,7 +15,7 @@ from helpdesk.models import (
     OrganisationSettings,
     Presence,
 )
-from helpdesk.selectors_queue import queue_places
+from helpdesk.selectors.queue import queue_places
 from helpdesk.services.distributor import (
     conversation_close,
     conversation_pick,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk import demo_data
+from demo import data as demo_data
 from helpdesk.learned import CategoryModel, Example, Figures, evaluate, examples_from_jsonl
 from helpdesk.services.classifier import SHIPPED_EXAMPLES
 

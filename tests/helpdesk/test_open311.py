@@ -18,7 +18,7 @@ from django.utils import timezone
 from helpdesk.models import Attachment, Notification, Open311ApiKey, Role, Ticket, TicketStatus
 from helpdesk.services.open311 import open311_key_issue, open311_key_revoke
 from helpdesk.services.tickets import ticket_transition
-from helpdesk.views_public import PORTAL_PER_ADDRESS
+from helpdesk.views.public import PORTAL_PER_ADDRESS
 from tests.factories import Org, actor, make_staff, make_ticket, readable, verify_phone
 from tests.tickets.helpers import client_for, png_bytes
 

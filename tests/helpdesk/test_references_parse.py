@@ -4,7 +4,7 @@ import pytest
 
 from helpdesk.ratelimit import Limit, hit
 from helpdesk.references import parse_reference
-from helpdesk.selectors import ticket_public_lookup
+from helpdesk.selectors.tickets import ticket_public_lookup
 from tests.factories import Org, make_contact, make_ticket
 
 

@@ -29,9 +29,9 @@ from helpdesk.models import (
     TicketEvent,
     TicketStatus,
 )
-from helpdesk.report_views import csv_cell
 from helpdesk.reports import ReportFilter
 from helpdesk.services.tickets import ticket_dispatch, ticket_transition
+from helpdesk.views.reports import csv_cell
 from tests.factories import Org, actor, make_contact, make_ticket
 from tests.factories import make_staff as make_staff_with_password
 

@@ -26,8 +26,7 @@ NOT_IN_MENU = {
 
 
 @pytest.fixture
-def demo(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def demo() -> None:
     call_command("demo_setup", stdout=StringIO())
 
 

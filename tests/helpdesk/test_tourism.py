@@ -30,14 +30,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits(settings: Any) -> None:
-    from django.core.cache import cache
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-
-
 @pytest.fixture
 def desk(org: Org) -> dict[str, Any]:
     complaint, hotel = make_tourism_desk(org)

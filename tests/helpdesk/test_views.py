@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD, DEMO_USERS
+from demo.management.commands.demo_setup import DEMO_PASSWORD, DEMO_USERS
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from helpdesk.models import OrganisationSettings, Role
-from helpdesk.selectors_queue import wallboard, wallboard_hours
+from helpdesk.selectors.queue import wallboard, wallboard_hours
 from tests.factories import make_staff, make_waiting
 
 pytestmark = pytest.mark.django_db

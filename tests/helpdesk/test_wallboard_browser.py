@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect, sync_playwright
 
-from helpdesk.demo_history import history_generate
+from demo.history import history_generate
 from helpdesk.models import Channel, Contact, Conversation, ConversationState, Role
 from tests.conftest import CHROMIUM
 from tests.factories import make_staff

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from helpdesk.forms_tickets import portal_form_token
+from helpdesk.forms import portal_form_token
 from helpdesk.models import Channel, Notification, Ticket
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.intake import phone_ticket_log

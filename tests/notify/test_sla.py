@@ -259,7 +259,7 @@ def test_it_lists_the_reminder_on_the_section_page(client: Any, one_day_sla: Org
 
 
 def test_it_runs_the_worker_and_the_scheduler_in_the_demo() -> None:
-    from helpdesk.management.commands.demo_serve import PROCESSES
+    from demo.management.commands.demo_serve import PROCESSES
 
     commands = [argv[1:3] for _name, argv in PROCESSES if argv[0].endswith("manage.py")]
     assert ["run_scheduler", "--interval"] in commands

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from helpdesk.asgi import application
+from nidaa.asgi import application
 
 SITE = "http://127.0.0.1:8000"  # NIDAA_PUBLIC_URL's default: the site's own origin
 

@@ -10,7 +10,7 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 
-from helpdesk.asgi import application
+from nidaa.asgi import application
 from tests.asgi_scope import http_scope
 
 pytestmark = pytest.mark.django_db(transaction=True)

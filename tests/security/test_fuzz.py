@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.test import Client, TestCase
 
 from chat import consumers
-from chat.consumers_agent import FRAMES as AGENT_FRAMES
+from chat.console.consumer import FRAMES as AGENT_FRAMES
 from chat.frames import CLIENT_FRAMES
 from helpdesk.services.api_tokens import partner_token_issue
 from social.journal import inbox_delivery_process

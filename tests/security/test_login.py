@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -15,12 +14,6 @@ from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "right-horse-battery-9"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
 
 
 def _sign_in(client: Client, username: str, password: str, path: str = "/accounts/login/") -> bool:

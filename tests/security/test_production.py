@@ -19,9 +19,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
-from helpdesk.production import refuse_demo_logins
+from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.services.staff import staff_user_upsert
+from nidaa.production import refuse_demo_logins
 from tests.factories import make_staff
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.core.cache import cache
 
 from chat.views import SESSION_LIMIT
-from helpdesk.asgi import application
+from nidaa.asgi import application
 from tests.asgi_scope import http_scope
 from tests.chat.conftest import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.factories import make_org

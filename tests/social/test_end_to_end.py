@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from helpdesk.management.commands.demo_serve import PROCESSES
+from demo.management.commands.demo_serve import PROCESSES
 from helpdesk.models import (
     Conversation,
     ConversationState,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
+from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import Category, Contact, Ticket
 from helpdesk.roles import SYSTEM
 from helpdesk.services.tickets import ticket_create

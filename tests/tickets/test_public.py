@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from helpdesk.forms_tickets import portal_form_token
+from helpdesk.forms import portal_form_token
 from helpdesk.media import MAX_IMAGE_BYTES
 from helpdesk.models import Attachment, Ticket, TicketStatus
 from helpdesk.public_status import FAILED_PER_ADDRESS, FAILED_PER_REFERENCE, PER_ADDRESS

@@ -7,12 +7,11 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.conf import global_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import Page, expect, sync_playwright
 
-from helpdesk.management.commands.demo_setup import DEMO_PASSWORD
+from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import Category, Partner, Ticket
 from helpdesk.roles import actor_for
 from helpdesk.services.contacts import contact_create
@@ -23,13 +22,6 @@ from tests.live import off_the_loop, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(autouse=True)
-def _hashers_the_live_server_knows(settings: Any) -> None:
-    # The live server checks demo passwords with the project's hashers, not the fast
-    # one this folder's conftest sets for in-process tests.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 def _signed_in(browser: Any, url: str, username: str, locale: str, path: str) -> Page:

@@ -20,7 +20,7 @@ from helpdesk import reports
 from helpdesk.models import Contact, PrivacyErasure, Ticket
 from helpdesk.privacy.erase import PLACEHOLDER, ErasureRefused, contact_erase
 from helpdesk.roles import Actor
-from helpdesk.selectors import ticket_public_lookup
+from helpdesk.selectors.tickets import ticket_public_lookup
 from tests.factories import make_org, make_staff
 from tests.helpdesk.privacy.helpers import (
     ADDRESS,

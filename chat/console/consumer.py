@@ -1,0 +1,501 @@
+"""The agent console's socket at ``/ws/agent/`` (see ``docs/agent-console.md``).
+
+Thin: frames are checked against :data:`FRAMES`, one service is called per
+frame, and events from the channel layer are forwarded. The console never goes
+stale: on every (re)connection the client sends ``resume`` with the last
+sequence number it holds per conversation; the answer is a fresh snapshot of
+the desk and the queue, then every transcript entry it missed, in order. After
+that ``sent_seq`` guarantees each message reaches the console exactly once and
+in sequence, whether it came from the replay or live (a gap is filled from the
+database before the newer message is sent).
+
+Nothing is missed silently. Every event about the agent's desk (an offer, an
+assignment, their end) carries the desk's sequence number ``desk_seq``; a
+console that sees a gap, or a heartbeat answer ahead of what it received (the
+channel layer drops events for a socket that fell too far behind), is sent
+``resync`` and a fresh snapshot, exactly as after a reconnect.
+
+Like the citizen's socket, services run through ``events.call`` (their events
+leave from the loop) and replies go through the process's group commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat.console.hub import CONSOLES
+from chat.frames import MAX_ATTACHMENTS
+from chat.sockets import StaffSocket, scope_language
+from helpdesk import events, safe_json
+from helpdesk.errors import DomainError, InvalidInput
+from helpdesk.group_commit import WRITES
+from helpdesk.models import AccessObject, AccessVia, Conversation, Skill
+from helpdesk.privacy.access import access_log_flush, access_record
+from helpdesk.selectors import queue as queue_selectors
+from helpdesk.services import console, distributor, presence
+
+CLOSE_FORBIDDEN = 4403
+# The session that opened the socket ended: signed out, deactivated, a new password or role.
+# Conversations whose last shown seq a console remembers after they left its desk,
+# so that one offered again is not replayed from the start on the same connection.
+SEEN_REMEMBERED = 500
+DESK_EVENTS = ("offer.new", "offer.withdrawn", "assignment.new", "assignment.ended")
+
+# frame type → {field: (type, required)}
+FRAMES: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "heartbeat": {},
+    "resume": {"conversations": (dict, False)},
+    "presence": {"presence": (str, True)},
+    "accept": {"conversation": (str, True)},
+    "decline": {"conversation": (str, True)},
+    "pick": {"conversation": (str, True)},
+    "send": {
+        "conversation": (str, True),
+        "text": (str, True),
+        "client_id": (str, True),
+        "internal": (bool, False),
+        "attachment_ids": (list, False),
+    },
+    "typing": {"conversation": (str, True), "active": (bool, True)},
+    "read": {"conversation": (str, True), "seq": (int, True)},
+    "transfer": {
+        "conversation": (str, True),
+        "to_agent": (int, False),
+        "to_skill": (str, False),
+        "note": (str, False),
+    },
+    "wrap_up": {"conversation": (str, True)},
+    "close": {"conversation": (str, True), "disposition": (str, True)},
+    "history": {"conversation": (str, True)},
+    "ticket_prefill": {"conversation": (str, True)},
+    "ticket_create": {"conversation": (str, True), "ticket": (dict, True)},
+}
+
+
+def parse(content: Any) -> tuple[str, dict[str, Any]]:
+    if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+        raise InvalidInput(_("A frame is a JSON object with a “type”."), code="invalid_frame")
+    kind = content["type"]
+    schema = FRAMES.get(kind)
+    if schema is None:
+        raise InvalidInput(_("Unknown frame type."), code="unknown_frame")
+    fields: dict[str, Any] = {}
+    for name, (expected, required) in schema.items():
+        value = content.get(name)
+        if value is None:
+            if required:
+                raise InvalidInput(_("Missing field “%(f)s”.") % {"f": name}, code="invalid_frame")
+            continue
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise InvalidInput(_("Field “%(f)s” is malformed.") % {"f": name}, code="invalid_frame")
+        fields[name] = value
+    return kind, fields
+
+
+def _may_serve(user: Any) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.has_perm("helpdesk.serve_conversations")
+    )
+
+
+def _may_supervise(user: Any) -> bool:
+    return bool(user.has_perm("helpdesk.supervise"))
+
+
+def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
+    to_agent = None
+    if "to_agent" in fields:
+        to_agent = get_user_model().objects.filter(pk=fields["to_agent"]).first()
+        if to_agent is None:
+            raise InvalidInput(_("Unknown colleague."), code="unknown_agent")
+    to_skill = None
+    if fields.get("to_skill"):
+        to_skill = Skill.objects.filter(code=fields["to_skill"]).first()
+        if to_skill is None:
+            raise InvalidInput(_("Unknown queue."), code="unknown_skill")
+    return distributor.conversation_transfer(
+        user=user,
+        conversation=fields["conversation"],
+        to_agent=to_agent,
+        to_skill=to_skill,
+        note=fields.get("note", ""),
+    )
+
+
+def _desk_conversation(user: Any, public_id: str) -> Conversation | None:
+    try:
+        return console.conversation_for_agent(
+            user=user, conversation=public_id, offered_ok=True, ended_ok=True
+        )
+    except DomainError:
+        return None
+
+
+class AgentConsoleConsumer(StaffSocket):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        # Accepted, then closed with 4403: a browser sees the reason, not a bare HTTP 403.
+        await self.accept()
+        if not await events.call(_may_serve, user):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user = user
+        self.language = scope_language(self.scope)  # error frames and labels in it
+        session_groups = await self.session_begin(user)  # live until the session ends
+        self.sent_seq: dict[str, int] = {}
+        self.seen_seq: OrderedDict[str, int] = OrderedDict()
+        self.desk_seq = 0
+        self.desk_seq_seen_by_heartbeat = 0
+        self.synced = False  # until the first resume, the snapshot to come covers the desk
+        self.transcripts_behind: set[str] = set()
+        self.groups_joined: list[str] = [events.agent_group(user.pk), *session_groups]
+        if await events.call(_may_supervise, user):
+            self.groups_joined.append(events.SUPERVISORS_GROUP)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await CONSOLES.join(self)  # the queue list: one subscription per process
+        await events.call(presence.presence_heartbeat, user=user)
+
+    async def disconnect(self, code: int) -> None:
+        # Presence is untouched: the grace period decides whether the agent is gone.
+        CONSOLES.leave(self)
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for public_id in list(getattr(self, "sent_seq", {})):
+            await self.channel_layer.group_discard(
+                events.conversation_staff_group(public_id), self.channel_name
+            )
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if not await self.session_checked():
+            return
+        # A frame the server cannot read earns an error frame; the connection stays.
+        with translation.override(self.language):
+            if text_data is None:
+                await self.send_error(
+                    InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"),
+                    None,
+                )
+                return
+            try:
+                content = safe_json.loads(text_data)
+            except safe_json.MalformedJson as exc:
+                await self.send_error(InvalidInput(exc.message, code=exc.code), None)
+                return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        with translation.override(self.language):
+            try:
+                kind, fields = parse(content)
+                await self.dispatch_frame(kind, fields)
+            except DomainError as exc:
+                await self.send_error(exc, content)
+
+    async def send_error(self, exc: DomainError, content: Any) -> None:
+        """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
+        frame = content if isinstance(content, dict) else {}
+        error: dict[str, Any] = {
+            "type": "error",
+            "code": exc.code,
+            "message": exc.message,
+            "frame": frame.get("type") if isinstance(frame.get("type"), str) else None,
+        }
+        for name in ("conversation", "client_id"):
+            if isinstance(frame.get(name), str):
+                error[name] = frame[name]
+        await self.send_json(error)
+
+    async def dispatch_frame(self, kind: str, fields: dict[str, Any]) -> None:
+        user = self.user
+        call = events.call
+        if kind == "heartbeat":
+            desk_seq, last_seqs = await call(_heartbeat, user)
+            await self.send_json({"type": "heartbeat", "desk_seq": desk_seq})
+            await self.check_desk(desk_seq)
+            await self.check_transcripts(last_seqs)
+        elif kind == "resume":
+            await self.resume(fields.get("conversations", {}))
+        elif kind == "presence":
+            await call(presence.presence_set, user=user, presence=fields["presence"])
+        elif kind == "accept":
+            await call(distributor.offer_accept, user=user, conversation=fields["conversation"])
+        elif kind == "decline":
+            await call(distributor.offer_decline, user=user, conversation=fields["conversation"])
+        elif kind == "pick":
+            await call(
+                distributor.conversation_pick, user=user, conversation=fields["conversation"]
+            )
+        elif kind == "send":
+            message = await WRITES.run(
+                console.console_reply,
+                key=fields["conversation"],
+                user=user,
+                conversation=fields["conversation"],
+                text=fields["text"],
+                client_id=fields["client_id"],
+                internal=fields.get("internal", False),
+                attachment_ids=_upload_ids(fields.get("attachment_ids", [])),
+            )
+            await self.send_json(
+                {
+                    "type": "ack",
+                    "conversation": fields["conversation"],
+                    "client_id": fields["client_id"],
+                    "seq": message.seq,
+                }
+            )
+        elif kind == "typing":
+            await call(
+                console.console_typing,
+                user=user,
+                conversation=fields["conversation"],
+                active=fields["active"],
+            )
+        elif kind == "read":
+            await call(
+                console.console_read,
+                user=user,
+                conversation=fields["conversation"],
+                seq=fields["seq"],
+            )
+        elif kind == "transfer":
+            await call(_transfer, user, fields)
+        elif kind == "wrap_up":
+            await call(
+                distributor.conversation_wrap_up, user=user, conversation=fields["conversation"]
+            )
+        elif kind == "close":
+            await call(
+                distributor.conversation_close,
+                user=user,
+                conversation=fields["conversation"],
+                disposition=fields["disposition"],
+            )
+        elif kind == "history":
+            found = await call(
+                console.conversation_for_agent,
+                user=user,
+                conversation=fields["conversation"],
+                offered_ok=True,
+                ended_ok=True,
+            )
+            history = await call(_contact_history, user, found)
+            await self.send_json({"type": "history", **history})
+        elif kind == "ticket_prefill":
+            prefill = await call(
+                console.ticket_prefill, user=user, conversation=fields["conversation"]
+            )
+            await self.send_json({"type": "ticket_prefill", "ticket": prefill})
+        elif kind == "ticket_create":
+            ticket = await call(
+                console.conversation_ticket_create,
+                user=user,
+                conversation=fields["conversation"],
+                fields=fields["ticket"],
+            )
+            await self.send_json(
+                {
+                    "type": "ticket_created",
+                    "conversation": fields["conversation"],
+                    "reference": ticket.reference,
+                    "url": reverse("ticket_detail", args=[ticket.pk]),
+                }
+            )
+
+    # ---- never stale ----------------------------------------------------------------
+
+    async def resume(self, last_seen: dict[str, Any]) -> None:
+        """Snapshot of desk and queue, then every missed transcript entry, in order."""
+        snapshot = await events.call(
+            queue_selectors.console_snapshot, self.user.pk, queue=CONSOLES.latest_queue
+        )
+        self.desk_seq = snapshot["desk_seq"]
+        self.synced = True
+        desk = [*snapshot["offers"], *snapshot["conversations"]]
+        on_desk = {item["id"] for item in desk}
+        for public_id in set(self.sent_seq) - on_desk:
+            await self.unfollow(public_id)
+        await self.send_json({"type": "snapshot", **snapshot})
+        for item in desk:
+            seen = last_seen.get(item["id"], 0)
+            await self.follow(item["id"], seen if isinstance(seen, int) else 0)
+
+    async def resync(self, reason: str) -> None:
+        """The console missed a desk event: say so, and send the desk afresh."""
+        await self.send_json({"type": "resync", "reason": reason})
+        await self.resume(dict(self.sent_seq))
+
+    async def check_desk(self, desk_seq: int) -> None:
+        """A heartbeat found the desk ahead of us: if still so at the next one, resync.
+
+        (An event may be on its way when the heartbeat reads the counter.)
+        """
+        if not self.synced or desk_seq <= self.desk_seq:
+            self.desk_seq_seen_by_heartbeat = 0
+        elif self.desk_seq_seen_by_heartbeat and self.desk_seq < self.desk_seq_seen_by_heartbeat:
+            self.desk_seq_seen_by_heartbeat = 0
+            await self.resync("events_missed")
+        else:
+            self.desk_seq_seen_by_heartbeat = desk_seq
+
+    async def check_transcripts(self, last_seqs: dict[str, int]) -> None:
+        """A transcript ahead of what was shown, twice in a row: its event was lost.
+
+        (Once may be an event still on its way.) The missed entries are sent from
+        the database, as for a gap.
+        """
+        behind = {
+            public_id
+            for public_id, last_seq in last_seqs.items()
+            if last_seq > self.sent_seq.get(public_id, last_seq)
+        }
+        for public_id in behind & self.transcripts_behind:
+            await self.send_missed(public_id)
+        self.transcripts_behind = behind
+
+    async def follow(self, public_id: str, seen: int | None = None) -> None:
+        """Join a conversation's staff group first, then replay: nothing falls in between."""
+        if public_id not in self.sent_seq:
+            await self.channel_layer.group_add(
+                events.conversation_staff_group(public_id), self.channel_name
+            )
+            # Offered again after it left the desk: carry on from what was shown.
+            self.sent_seq[public_id] = self.seen_seq.pop(public_id, 0)
+        if seen is not None:
+            self.sent_seq[public_id] = max(0, seen)
+        await self.send_missed(public_id)
+
+    async def unfollow(self, public_id: str) -> None:
+        shown = self.sent_seq.pop(public_id, None)
+        if shown is not None:
+            await self.channel_layer.group_discard(
+                events.conversation_staff_group(public_id), self.channel_name
+            )
+            self.seen_seq[public_id] = shown
+            while len(self.seen_seq) > SEEN_REMEMBERED:
+                self.seen_seq.popitem(last=False)
+
+    async def send_missed(self, public_id: str, *, up_to_seq: int | None = None) -> None:
+        while True:
+            batch = await events.call(
+                _staff_messages_after,
+                self.user,
+                public_id,
+                after_seq=self.sent_seq.get(public_id, 0),
+                up_to_seq=up_to_seq,
+            )
+            for payload in batch:
+                await self.send_json(
+                    {"type": "message", "conversation": public_id, "message": payload}
+                )
+                self.sent_seq[public_id] = payload["seq"]
+            if len(batch) < queue_selectors.REPLAY_LIMIT:
+                return
+
+    # ---- events from the channel layer -------------------------------------------------
+
+    async def nidaa_event(self, event: dict[str, Any]) -> None:
+        kind, payload = event["event"], event["payload"]
+        if not self.live:
+            return
+        if kind == "session.ended":
+            await self.session_ended(str(payload["reason"]))
+            return
+        public_id = payload.get("conversation")
+        if kind == "message.new":
+            if public_id in self.sent_seq and "internal" in payload["message"]:
+                await self.deliver_message(public_id, payload["message"])
+            return
+        if kind in DESK_EVENTS:
+            await self.desk_event(kind, public_id, payload)
+            return
+        if kind in ("typing", "message.receipt", "conversation.state"):
+            if public_id not in self.sent_seq:
+                return
+        await self.send_json({"type": kind, **payload})
+
+    async def desk_event(self, kind: str, public_id: str, payload: dict[str, Any]) -> None:
+        desk_seq = int(payload["desk_seq"])
+        if not self.synced or desk_seq <= self.desk_seq:
+            return  # in the snapshot this console holds, or will ask for
+        if desk_seq > self.desk_seq + 1:
+            await self.resync("events_missed")
+            return
+        self.desk_seq = desk_seq
+        if kind in ("offer.new", "assignment.new"):
+            await self.send_json({"type": kind, **payload})
+            await self.follow(public_id)
+        else:
+            await self.unfollow(public_id)  # before the frame: nothing more about it follows
+            await self.send_json({"type": kind, **payload})
+
+    async def deliver_message(self, public_id: str, message: dict[str, Any]) -> None:
+        seq = int(message["seq"])
+        sent = self.sent_seq.get(public_id, 0)
+        if seq <= sent:
+            return
+        if seq == sent + 1:
+            await self.send_json({"type": "message", "conversation": public_id, "message": message})
+            self.sent_seq[public_id] = seq
+            return
+        await self.send_missed(public_id, up_to_seq=seq)
+
+
+def _upload_ids(value: list[Any]) -> tuple[str, ...]:
+    if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(
+            _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}, code="invalid_frame"
+        )
+    try:
+        return tuple(str(uuid.UUID(item)) for item in value)
+    except ValueError:
+        raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
+
+
+def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:
+    """The heartbeat's one hop: alive, the desk's number, each desk transcript's last seq."""
+    desk_seq = presence.presence_heartbeat(user=user)
+    return desk_seq, queue_selectors.desk_last_seqs(user.pk)
+
+
+def _staff_messages_after(
+    user: Any, public_id: str, *, after_seq: int, up_to_seq: int | None
+) -> list[dict[str, Any]]:
+    conversation = _desk_conversation(user, public_id)
+    if conversation is None:
+        return []
+    batch = queue_selectors.staff_messages_after(
+        conversation, after_seq=after_seq, up_to_seq=up_to_seq
+    )
+    if after_seq == 0 and batch:  # the transcript opened on this console
+        _log_read(user, AccessObject.CONVERSATION, conversation, "console.transcript")
+    return batch
+
+
+def _contact_history(user: Any, conversation: Conversation) -> dict[str, Any]:
+    history = queue_selectors.contact_history(conversation)
+    _log_read(user, AccessObject.CONTACT, conversation, "console.history")
+    return history
+
+
+def _log_read(user: Any, kind: AccessObject, conversation: Conversation, purpose: str) -> None:
+    object_id = conversation.contact_id if kind == AccessObject.CONTACT else conversation.public_id
+    access_record(
+        user=user,
+        object_type=kind,
+        object_id=object_id,
+        via=AccessVia.SOCKET,
+        purpose=purpose,
+        contact_id=conversation.contact_id,
+    )
+    access_log_flush()

@@ -1,0 +1,1 @@
+"""Read-only queries of the core, by entity: what pages, sockets and the API show."""

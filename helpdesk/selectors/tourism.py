@@ -2,7 +2,7 @@
 
 Everything here is the desk's alone: tickets whose category carries the
 ``tourism`` skill, ratings and suggestions. Periods are whole days in Muscat
-time (:class:`helpdesk.reports.ReportFilter`).
+time (:class:`helpdesk.selectors.reports.ReportFilter`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from helpdesk.models import (
     Ticket,
     TicketStatus,
 )
-from helpdesk.reports import ReportFilter, report_timezone
+from helpdesk.selectors.reports import ReportFilter, report_timezone
 
 
 def tourism_tickets() -> QuerySet[Ticket]:

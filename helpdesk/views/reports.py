@@ -16,9 +16,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from helpdesk import charts, reports
+from helpdesk import charts
 from helpdesk.models import Category, Channel, Directorate, Role
 from helpdesk.roles import role_of
+from helpdesk.selectors import reports
 
 REPORT_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).

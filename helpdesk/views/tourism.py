@@ -17,9 +17,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from helpdesk import reports
 from helpdesk.errors import DomainError
 from helpdesk.models import Establishment, Role, SuggestionTopic
+from helpdesk.selectors import reports
 from helpdesk.selectors import tourism as tourism_selectors
 from helpdesk.services.contacts import phone_verified
 from helpdesk.services.tourism import establishment_rate, suggestion_submit

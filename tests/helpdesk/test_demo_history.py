@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.db import transaction
 
 from demo.history import history_generate
-from helpdesk import reports
 from helpdesk.models import (
     Channel,
     Conversation,
@@ -21,6 +20,7 @@ from helpdesk.models import (
     TicketEventKind,
     TicketStatus,
 )
+from helpdesk.selectors import reports
 from helpdesk.services.tickets import TRANSITIONS
 
 NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)  # a Thursday, 14:00 in Muscat

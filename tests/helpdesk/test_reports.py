@@ -19,7 +19,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from helpdesk import reports
 from helpdesk.models import (
     Channel,
     Conversation,
@@ -29,7 +28,8 @@ from helpdesk.models import (
     TicketEvent,
     TicketStatus,
 )
-from helpdesk.reports import ReportFilter
+from helpdesk.selectors import reports
+from helpdesk.selectors.reports import ReportFilter
 from helpdesk.services.tickets import ticket_dispatch, ticket_transition
 from helpdesk.views.reports import csv_cell
 from tests.factories import Org, actor, make_contact, make_ticket

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.models import Role
-from helpdesk.reports import ReportFilter, Table, report_tables, report_timezone
+from helpdesk.selectors.reports import ReportFilter, Table, report_tables, report_timezone
 
 
 def _day(value: str) -> datetime.date:

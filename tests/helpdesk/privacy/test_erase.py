@@ -16,10 +16,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from helpdesk import reports
 from helpdesk.models import Contact, PrivacyErasure, Ticket
 from helpdesk.privacy.erase import PLACEHOLDER, ErasureRefused, contact_erase
 from helpdesk.roles import Actor
+from helpdesk.selectors import reports
 from helpdesk.selectors.tickets import ticket_public_lookup
 from tests.factories import make_org, make_staff
 from tests.helpdesk.privacy.helpers import (

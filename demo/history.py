@@ -24,7 +24,6 @@ import random
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,11 +54,11 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.roles import SYSTEM_ROLE
+from helpdesk.services.classifier import SHIPPED_EXAMPLES
 from helpdesk.services.sla import reminder_moment, sla_targets
 from helpdesk.services.tickets import _next_reference
 
 THREAD_PREFIX = "history:"
-TEXTS = Path(__file__).resolve().parent / "data" / "complaints_train.jsonl"
 # Which partner agency takes a category's remarks (the categories of the liaison section).
 PARTNERS_BY_CATEGORY = {
     "telecom": ("omantel", "ooredoo"),
@@ -817,9 +816,10 @@ def _role(user: Any) -> str:
 
 
 def _texts(codes: set[str]) -> dict[str, dict[str, list[str]]]:
-    """The shipped complaint texts per category and language (real citizens' phrasing)."""
+    """The shipped complaint texts per category and language (real citizens' phrasing, the
+    classifier's shipped examples)."""
     found: dict[str, dict[str, list[str]]] = {}
-    for line in TEXTS.read_text(encoding="utf-8").splitlines():
+    for line in SHIPPED_EXAMPLES.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["category"] not in codes:
             continue

@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.live import live_servers  # noqa: F401 - shared fixture: real Daphne processes
-from tests.processes import database_url  # noqa: F401 - shared fixture: a database of its own
+from tests.support.live import live_servers  # noqa: F401 - shared fixture: real Daphne processes
+from tests.support.processes import database_url  # noqa: F401 - shared fixture: a database of its own
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Processes the tests start (workers, schedulers, servers) run with test keys and the demo
@@ -95,7 +95,7 @@ def _fast_password_hashing(request: pytest.FixtureRequest, settings: object) -> 
 @pytest.fixture(autouse=True)
 def _demo_without_history(settings: object) -> None:
     # demo_setup writes a month of past work for the demo; tests ask for it by name
-    # (tests/helpdesk/test_demo_history.py) and otherwise start from the organisation alone.
+    # (tests/demo/test_demo_history.py) and otherwise start from the organisation alone.
     settings.NIDAA_DEMO_HISTORY_DAYS = 0  # type: ignore[attr-defined]
 
 
@@ -125,7 +125,7 @@ def artifacts_dir() -> Iterator[Path]:
 
 @pytest.fixture
 def org(db: None) -> object:
-    from tests.factories import make_org
+    from tests.support.factories import make_org
 
     return make_org()
 

@@ -17,7 +17,7 @@ from bots.services import channel_settings_ensure, knowledge_seed_load
 from helpdesk.inbound import InboundAttachment, InboundMessage, SenderIdentity
 from helpdesk.models import Contact, Conversation, Message, OrganisationSettings
 from helpdesk.services.conversations import conversation_receive
-from tests.factories import Org
+from tests.support.factories import Org
 
 _ids = itertools.count(1)
 

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from chat import services
 from chat.session import session_token
 from helpdesk.models import Conversation, OrganisationSettings, Presence
-from tests.factories import make_org, make_staff
+from tests.support.factories import make_org, make_staff
 
 
 @pytest.fixture(autouse=True)

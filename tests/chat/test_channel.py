@@ -11,7 +11,7 @@ from chat import services
 from helpdesk.models import Message, Notification
 from helpdesk.services.notifications import notification_deliver
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
-from tests.factories import actor, make_staff, make_ticket
+from tests.support.factories import actor, make_staff, make_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from helpdesk.services.notifications import notification_deliver
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
 from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM
-from tests.factories import actor, make_contact, make_org, make_staff, make_ticket
+from tests.support.factories import actor, make_contact, make_org, make_staff, make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]
 

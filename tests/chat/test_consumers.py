@@ -32,7 +32,7 @@ from tests.chat.conftest import (
     keep_conversations_waiting,
     open_around_the_clock,
 )
-from tests.factories import make_org
+from tests.support.factories import make_org
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

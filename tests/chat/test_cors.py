@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.chat.conftest import agent_on_duty, open_around_the_clock
-from tests.factories import make_org
+from tests.support.factories import make_org
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from websockets.sync.client import ClientConnection, connect
 from helpdesk.models import Conversation, Message
 from helpdesk.services.conversations import message_post, staff_group
 from tests.chat.conftest import agent_on_duty, keep_conversations_waiting, open_around_the_clock
-from tests.factories import make_org
-from tests.live import LiveServer
+from tests.support.factories import make_org
+from tests.support.live import LiveServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

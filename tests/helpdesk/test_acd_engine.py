@@ -16,8 +16,8 @@ from helpdesk import acd
 from helpdesk.models import Conversation, ConversationState
 from helpdesk.services.conversations import conversation_open
 from tests.chat.conftest import agent_on_duty, open_around_the_clock
-from tests.factories import make_contact, make_org
-from tests.live import LiveServer
+from tests.support.factories import make_contact, make_org
+from tests.support.live import LiveServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

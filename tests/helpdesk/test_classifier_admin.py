@@ -8,7 +8,7 @@ from django.test import Client
 
 from helpdesk.models import ClassifierExample, ClassifierModel
 from helpdesk.services.classifier import classifier_train, in_held_out_slice
-from tests.factories import Org
+from tests.support.factories import Org
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

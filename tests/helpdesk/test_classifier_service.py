@@ -29,7 +29,7 @@ from helpdesk.services.classifier import (
 from helpdesk.services.console import conversation_ticket_create, ticket_prefill
 from helpdesk.services.intake import phone_ticket_log
 from helpdesk.services.tickets import ticket_reclassify
-from tests.factories import Org, actor, make_agent, make_staff, make_ticket, make_waiting
+from tests.support.factories import Org, actor, make_agent, make_staff, make_ticket, make_waiting
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from helpdesk.classify import Suggestion, category_suggestions, clear_leader
 from helpdesk.learned import CategoryModel, Example
 from helpdesk.models import Category, ClassifierModel
-from tests.factories import Org
+from tests.support.factories import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from helpdesk.services.distributor import (
     offers_expire,
 )
 from helpdesk.services.presence import presence_heartbeat, presence_lost_sweep, presence_set
-from tests.factories import make_agent, make_staff, make_waiting
+from tests.support.factories import make_agent, make_staff, make_waiting
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from helpdesk.models import AgentProfile, Conversation, Message, OrganisationSettings
-from tests.factories import make_agent
-from tests.live import database_url
+from tests.support.factories import make_agent
+from tests.support.live import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENTS = 3
@@ -25,7 +25,7 @@ def _run_two(tmp_path: Path, argvs: list[list[str]]) -> None:
     env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": "test"}
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.helpdesk.acd_worker", argv[0], str(go), *argv[1:]],
+            [sys.executable, "-m", "tests.support.acd_worker", argv[0], str(go), *argv[1:]],
             cwd=ROOT,
             env=env,
         )

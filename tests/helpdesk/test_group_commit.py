@@ -17,7 +17,7 @@ from helpdesk.errors import InvalidInput
 from helpdesk.group_commit import GroupCommit
 from helpdesk.models import Conversation, Message
 from helpdesk.services.conversations import citizen_group
-from tests.factories import make_org, make_waiting
+from tests.support.factories import make_org, make_waiting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from helpdesk.models import Ticket
-from tests.factories import Org, make_ticket
+from tests.support.factories import Org, make_ticket
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from helpdesk.ratelimit import Limit, hit
 from helpdesk.references import parse_reference
 from helpdesk.selectors.tickets import ticket_public_lookup
-from tests.factories import Org, make_contact, make_ticket
+from tests.support.factories import Org, make_contact, make_ticket
 
 
 @pytest.mark.parametrize(

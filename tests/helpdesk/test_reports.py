@@ -32,8 +32,8 @@ from helpdesk.selectors import reports
 from helpdesk.selectors.reports import ReportFilter
 from helpdesk.services.tickets import ticket_dispatch, ticket_transition
 from helpdesk.views.reports import csv_cell
-from tests.factories import Org, actor, make_contact, make_ticket
-from tests.factories import make_staff as make_staff_with_password
+from tests.support.factories import Org, actor, make_contact, make_ticket
+from tests.support.factories import make_staff as make_staff_with_password
 
 UTC = datetime.UTC
 D1 = datetime.date(2025, 3, 2)  # Sunday

@@ -10,8 +10,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from helpdesk.models import Role
 from tests.conftest import CHROMIUM
-from tests.factories import make_staff
 from tests.helpdesk.test_reports import data  # noqa: F401 - the known data set (fixture)
+from tests.support.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
 from helpdesk.request_threads import PooledThreadsASGIHandler, RequestThreads
-from tests.asgi_scope import http_scope
+from tests.support.asgi_scope import http_scope
 
 release_first = threading.Event()
 first_started = threading.Event()

@@ -15,7 +15,7 @@ from helpdesk.services.tickets import (
     ticket_transition,
     transitions_for,
 )
-from tests.factories import Org, actor, make_staff, make_ticket
+from tests.support.factories import Org, actor, make_staff, make_ticket
 
 ALL_ROLES = [*Role.values, SYSTEM_ROLE]
 

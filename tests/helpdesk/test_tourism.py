@@ -18,7 +18,7 @@ from helpdesk.models import (
     Ticket,
     TicketStatus,
 )
-from tests.factories import (
+from tests.support.factories import (
     Org,
     make_staff,
     make_ticket,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from helpdesk.models import EstablishmentRating, Role
 from tests.conftest import CHROMIUM
-from tests.factories import Org, make_staff, make_ticket, make_tourism_desk
+from tests.support.factories import Org, make_staff, make_ticket, make_tourism_desk
 
 pytestmark = [
     pytest.mark.browser,

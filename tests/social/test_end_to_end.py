@@ -19,9 +19,9 @@ from helpdesk.models import (
 )
 from helpdesk.services.conversations import message_post
 from social.models import FacebookPage, XAccount
-from tests.factories import make_staff
 from tests.social.conftest import PAGE_ID, run_worker
 from tests.social.fakes import FakeGraph, FakeX
+from tests.support.factories import make_staff
 
 
 @pytest.mark.django_db(transaction=True)

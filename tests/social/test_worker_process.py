@@ -1,6 +1,6 @@
 """Real workers killed mid-work, then restarted: every item processed exactly once.
 
-Black-box, like tests/notify/test_worker_process.py: ``manage.py`` subprocesses
+Black-box, like tests/helpdesk/notify/test_worker_process.py: ``manage.py`` subprocesses
 against a database of their own, the fake Graph API in this process on a real
 socket holding one request while the worker is killed with SIGKILL.
 
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import manage, worker_start
 from tests.social.fakes import FakeGraph, jpeg_bytes
+from tests.support.processes import manage, worker_start
 
 PAGE_ID = "108000000000001"
 WAIT = 60  # seconds: an upper bound, never a pause
@@ -145,7 +145,7 @@ REPLY = """
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.services.conversations import conversation_receive, message_post
 from social.models import FacebookPage
-from tests.factories import make_staff
+from tests.support.factories import make_staff
 FacebookPage.objects.create(page_id="{page}", name="Muscat Municipality")
 received = conversation_receive(InboundMessage(
     channel="facebook", external_id="mid:m_citizen", thread_id="psid:{page}:6100000000000001",

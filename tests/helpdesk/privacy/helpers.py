@@ -21,7 +21,7 @@ from helpdesk.models import (
 )
 from helpdesk.roles import Actor
 from helpdesk.services.conversations import message_append
-from tests.factories import Org, make_staff, make_ticket
+from tests.support.factories import Org, make_staff, make_ticket
 
 NAME = "Zuhair Albalushi"
 PHONE = "+96891112233"

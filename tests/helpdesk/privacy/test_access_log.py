@@ -17,8 +17,8 @@ from django.utils import timezone
 from helpdesk.attachments import attachment_url
 from helpdesk.models import AccessLog
 from helpdesk.privacy.access import access_log_flush, access_log_pending, access_record
-from tests.factories import Org, make_staff
 from tests.helpdesk.privacy.helpers import make_citizen
+from tests.support.factories import Org, make_staff
 
 
 def _administrator(*models: str) -> Any:

@@ -21,7 +21,6 @@ from helpdesk.privacy.erase import PLACEHOLDER, ErasureRefused, contact_erase
 from helpdesk.roles import Actor
 from helpdesk.selectors import reports
 from helpdesk.selectors.tickets import ticket_public_lookup
-from tests.factories import make_org, make_staff
 from tests.helpdesk.privacy.helpers import (
     ADDRESS,
     EMAIL,
@@ -32,6 +31,7 @@ from tests.helpdesk.privacy.helpers import (
     X_ID,
     make_citizen,
 )
+from tests.support.factories import make_org, make_staff
 
 NEEDLES = (
     NAME,

@@ -14,7 +14,6 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from helpdesk.models import AccessLog
-from tests.factories import make_staff
 from tests.helpdesk.privacy.helpers import (
     ADDRESS,
     CHAT_TEXT,
@@ -26,6 +25,7 @@ from tests.helpdesk.privacy.helpers import (
     X_HANDLE,
     make_citizen,
 )
+from tests.support.factories import make_staff
 
 
 def _check_archive(content: bytes, reference: str) -> None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from helpdesk.models import Notification
 from helpdesk.notify.transports import ConsoleSmsTransport
 from helpdesk.privacy.logging import PersonalDataFilter, mask, personal
-from tests.factories import make_contact
+from tests.support.factories import make_contact
 
 
 @pytest.fixture

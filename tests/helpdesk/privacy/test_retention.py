@@ -26,8 +26,8 @@ from helpdesk.models import (
 from helpdesk.privacy.access import access_log_flush, access_record
 from helpdesk.privacy.erase import PLACEHOLDER
 from helpdesk.privacy.retention import retention_apply, retention_due
-from tests.factories import Org, make_staff
 from tests.helpdesk.privacy.helpers import CHAT_TEXT, Citizen, make_citizen
+from tests.support.factories import Org, make_staff
 
 DAY = datetime.timedelta(days=1)
 

@@ -12,7 +12,6 @@ from helpdesk.media import image_store
 from helpdesk.models import Role
 from helpdesk.roles import Actor
 from helpdesk.services.tickets import ticket_forward_to_partner, ticket_note_add
-from tests.factories import Org, make_staff
 from tests.helpdesk.privacy.helpers import (
     CHAT_TEXT,
     DESCRIPTION,
@@ -23,6 +22,7 @@ from tests.helpdesk.privacy.helpers import (
     make_citizen,
     png_bytes,
 )
+from tests.support.factories import Org, make_staff
 
 INTERNAL_TICKET_NOTE = "dispatcher internal remark 4471"
 PUBLIC_NOTE = "public reply for the citizen 5582"

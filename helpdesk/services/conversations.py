@@ -393,3 +393,41 @@ def conversation_to_queue(conversation: Conversation, *, reason: str) -> Convers
         )
         acd.kick("queued")
     return locked
+
+
+def notice_post(*, conversation: Conversation, text: str, key: str) -> Message:
+    """A notice from the system in the citizen's conversation (a ticket forwarded, solved …).
+
+    Stored once per ``key`` however often its delivery is tried, and published; the
+    caller hands it to the channel. A closed conversation takes it too: a web chat is
+    kept for the citizen to come back to and read it.
+    """
+    external_id = f"notify:{key}"[:200]
+    stored = Message.objects.select_related("conversation").filter(
+        channel=conversation.channel, external_id=external_id
+    )
+    existing = stored.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():  # a repeat rolls back to here, and only here
+            message = message_append(
+                conversation_id=conversation.pk,
+                conversation=conversation,
+                sender_kind=SenderKind.SYSTEM,
+                channel=conversation.channel,
+                text=text,
+                external_id=external_id,
+                event="notification",
+            )
+    except IntegrityError:
+        return stored.get()
+    message_publish(message)
+    return message
+
+
+def message_delivered_mark(message: Message) -> None:
+    """The platform confirmed that ``message`` reached the citizen."""
+    Message.objects.filter(pk=message.pk, delivered_at__isnull=True).update(
+        delivered_at=timezone.now()
+    )

@@ -12,11 +12,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from helpdesk.models import Notification, NotificationStatus, TicketEvent, TicketEventKind
-from helpdesk.services.notifications import (
-    notification_deliver,
-    notification_sweep,
-    retry_delay,
-)
+from helpdesk.notify.delivery import notification_deliver, retry_delay
+from helpdesk.notify.tasks import notification_sweep
 from tests.factories import Org, make_contact, make_ticket
 from tests.notify.fake_gateway import FakeSmsGateway
 

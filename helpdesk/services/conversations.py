@@ -160,8 +160,15 @@ def conversation_open(
     meta: dict[str, Any] | None = None,
     required_skill: Skill | None = None,
     public_id: str | None = None,
+    live: bool = True,
 ) -> Conversation:
-    """Start a conversation; it begins with the assistant when one wants it."""
+    """Start a conversation; it begins with the assistant when one wants it.
+
+    ``live=False``: a door where no one waits for a person (the portal's form). The
+    contact is whole as it arrives, so the conversation starts in wrap-up, never in
+    the live queue or its waiting and abandonment figures, for the service that took
+    it to close.
+    """
     conversation = Conversation(
         channel=channel,
         contact=contact,
@@ -173,12 +180,16 @@ def conversation_open(
     )
     if public_id is not None:
         conversation.public_id = uuid.UUID(public_id)
-    wants_bot = any(handler.wants(conversation) for handler in adapters.handlers())
-    conversation.state = ConversationState.BOT if wants_bot else ConversationState.QUEUED
-    conversation.queued_at = None if wants_bot else timezone.now()
+    wants_bot = live and any(handler.wants(conversation) for handler in adapters.handlers())
+    queued = live and not wants_bot
+    if wants_bot:
+        conversation.state = ConversationState.BOT
+    else:
+        conversation.state = ConversationState.QUEUED if queued else ConversationState.WRAP_UP
+    conversation.queued_at = timezone.now() if queued else None
     conversation.save()
     system_event_record(conversation, event="opened", data={"channel": channel})
-    if not wants_bot:
+    if queued:
         acd.kick("new")
     return conversation
 

@@ -135,14 +135,25 @@ def message_publish(message: Message, *, attachments: list[Attachment] | None = 
 
 
 def system_event_record(
-    conversation: Conversation, *, event: str, data: dict[str, Any] | None = None
+    conversation: Conversation,
+    *,
+    event: str,
+    data: dict[str, Any] | None = None,
+    text: str = "",
+    external_id: str | None = None,
 ) -> Message:
-    """Record a system event (queued, offered, assigned …) in the transcript."""
+    """Record a system event (queued, offered, assigned …) in the transcript.
+
+    ``text`` and ``external_id``: words the citizen reads, stored once per id
+    (:func:`notice_post`).
+    """
     message = message_append(
         conversation_id=conversation.pk,
         conversation=conversation,
         sender_kind=SenderKind.SYSTEM,
         channel=conversation.channel,
+        text=text,
+        external_id=external_id,
         event=event,
         data=data,
     )
@@ -422,19 +433,11 @@ def notice_post(*, conversation: Conversation, text: str, key: str) -> Message:
         return existing
     try:
         with transaction.atomic():  # a repeat rolls back to here, and only here
-            message = message_append(
-                conversation_id=conversation.pk,
-                conversation=conversation,
-                sender_kind=SenderKind.SYSTEM,
-                channel=conversation.channel,
-                text=text,
-                external_id=external_id,
-                event="notification",
+            return system_event_record(
+                conversation, event="notification", text=text, external_id=external_id
             )
     except IntegrityError:
         return stored.get()
-    message_publish(message)
-    return message
 
 
 def message_delivered_mark(message: Message) -> None:

@@ -108,21 +108,33 @@ def test_it_keeps_an_empty_text_without_bothering_an_agent(
     assert not Conversation.objects.exists()
 
 
-def test_an_agents_answer_goes_back_to_the_citizen_by_sms(
-    client: Client, gateway: FakeSmsGateway, django_capture_on_commit_callbacks: Any
-) -> None:
+def _agent_answers(
+    client: Client, capture: Any, text: str, *, internal: bool = False
+) -> Conversation:
+    """The citizen texts, an agent takes the conversation from the queue and writes
+    ``text`` in it (a private note when ``internal``); returns the conversation."""
     agent = make_agent()
     _text(client, "Any news about my report?", "in-1")
     distribute()
     conversation = Conversation.objects.get(channel="sms")
     offer_accept(user=agent, conversation=str(conversation.public_id))
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         console_reply(
             user=agent,
             conversation=str(conversation.public_id),
-            text="A crew is on its way today.",
+            text=text,
             client_id="c-1",
+            internal=internal,
         )
+    return conversation
+
+
+def test_an_agents_answer_goes_back_to_the_citizen_by_sms(
+    client: Client, gateway: FakeSmsGateway, django_capture_on_commit_callbacks: Any
+) -> None:
+    conversation = _agent_answers(
+        client, django_capture_on_commit_callbacks, "A crew is on its way today."
+    )
     sms = Notification.objects.get(channel="sms", message__conversation=conversation)
     assert sms.recipient == NUMBER
     assert notification_deliver(notification_id=sms.pk) == "sent"
@@ -134,34 +146,14 @@ def test_an_agents_answer_goes_back_to_the_citizen_by_sms(
 def test_an_agents_private_note_is_not_texted(
     client: Client, gateway: FakeSmsGateway, django_capture_on_commit_callbacks: Any
 ) -> None:
-    agent = make_agent()
-    _text(client, "Hello", "in-1")
-    distribute()
-    conversation = Conversation.objects.get(channel="sms")
-    offer_accept(user=agent, conversation=str(conversation.public_id))
-    with django_capture_on_commit_callbacks(execute=True):
-        console_reply(
-            user=agent,
-            conversation=str(conversation.public_id),
-            text="Caller sounds upset",
-            client_id="c-1",
-            internal=True,
-        )
+    _agent_answers(client, django_capture_on_commit_callbacks, "Sounds upset", internal=True)
     assert not Notification.objects.filter(channel="sms", message__isnull=False).exists()
 
 
 def test_an_answer_the_gateway_refuses_is_reported_in_the_conversation(
     client: Client, gateway: FakeSmsGateway, django_capture_on_commit_callbacks: Any
 ) -> None:
-    agent = make_agent()
-    _text(client, "Hello", "in-1")
-    distribute()
-    conversation = Conversation.objects.get(channel="sms")
-    offer_accept(user=agent, conversation=str(conversation.public_id))
-    with django_capture_on_commit_callbacks(execute=True):
-        console_reply(
-            user=agent, conversation=str(conversation.public_id), text="Hi", client_id="c-1"
-        )
+    conversation = _agent_answers(client, django_capture_on_commit_callbacks, "Hi")
     sms = Notification.objects.get(channel="sms", message__conversation=conversation)
     gateway.fail_next(400, "102 invalid destination")
     assert notification_deliver(notification_id=sms.pk) == "failed"

@@ -34,10 +34,14 @@ class HelpdeskConfig(AppConfig):
         user_logged_out.connect(_logged_out, dispatch_uid="helpdesk_presence_logged_out")
         # Connects the access log's flush to the end of every request.
         import helpdesk.privacy.access  # noqa: F401
+        from helpdesk.adapters import register_adapter
         from helpdesk.models import DataClass
+        from helpdesk.notify.channel import SmsChannel
         from helpdesk.privacy.retention import register_retention
         from helpdesk.services.uploads import orphan_uploads_retention
 
         register_retention(DataClass.ORPHAN_UPLOADS, orphan_uploads_retention)
         staff_sessions.connect_receivers()
         acd.distributor_register(run_pass=acd_pass, new_memo=BroadcastMemo)
+        # Staff answers in an SMS conversation go back as texts, through the outbox.
+        register_adapter(SmsChannel())

@@ -21,7 +21,7 @@ from helpdesk.models import (
     SLAAlert,
 )
 from helpdesk.notify.rendering import VARIABLES
-from helpdesk.services.notifications import notification_enqueue
+from helpdesk.notify.tasks import notification_enqueue
 
 
 @admin.register(Notification)

@@ -24,17 +24,17 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from helpdesk import adapters, partner_callbacks
-from helpdesk.models import Message, Notification, SenderKind
+from helpdesk.models import Message, Notification
 from helpdesk.models.notifications import PARTNER_CALLBACK
 from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.segments import UCS2, sms_size
 from helpdesk.privacy.logging import personal
 from helpdesk.redaction import redact
+from helpdesk.services.conversations import message_delivered_mark, notice_post
 
 logger = logging.getLogger(__name__)
 
@@ -245,8 +245,9 @@ class EmailFaxTransport:
 class ConversationTransport:
     """A message in the citizen's conversation, carried by that channel's adapter.
 
-    A ticket notification first becomes a message of the conversation (once,
-    by its idempotency key); a staff reply already is one (``message``). An
+    A ticket notification first becomes a notice in the conversation, written by the
+    conversation service (once, by its idempotency key); a staff reply already is a
+    message (``message``). An
     adapter that talks to an outside platform (:class:`adapters.OutboundSender`)
     sends it here, under the row's lease; the others (web chat) are handed it.
     """
@@ -272,39 +273,21 @@ class ConversationTransport:
             part_sent=partial(_part_sent, notification),
         )
         if sent.confirmed:
-            Message.objects.filter(pk=message.pk, delivered_at__isnull=True).update(
-                delivered_at=timezone.now()
-            )
+            message_delivered_mark(message)
         return sent.platform_id
 
     @staticmethod
     def _notification_message(notification: Notification) -> Message:
-        from helpdesk.services.conversations import message_append, message_publish
-
+        """The ticket notification as a notice in the ticket's conversation (once)."""
         conversation = notification.ticket.conversation if notification.ticket else None
         if conversation is None:
             raise TransportError("The ticket has no conversation to answer in.", permanent=True)
-        external_id = f"notify:{notification.idempotency_key}"[:200]
-        message = Message.objects.filter(channel=conversation.channel, external_id=external_id)
-        existing = message.select_related("conversation").first()
-        if existing is None:
-            try:
-                with transaction.atomic():  # a repeat rolls back to here, and only here
-                    existing = message_append(
-                        conversation_id=conversation.pk,
-                        sender_kind=SenderKind.SYSTEM,
-                        channel=conversation.channel,
-                        text=notification.body,
-                        external_id=external_id,
-                        event="notification",
-                    )
-            except IntegrityError:
-                existing = message.select_related("conversation").get()
-            else:
-                message_publish(existing)
-        notification.message = existing
-        Notification.objects.filter(pk=notification.pk).update(message=existing)
-        return existing
+        message = notice_post(
+            conversation=conversation, text=notification.body, key=notification.idempotency_key
+        )
+        notification.message = message
+        Notification.objects.filter(pk=notification.pk).update(message=message)
+        return message
 
 
 def _part_sent(notification: Notification, platform_id: str) -> None:

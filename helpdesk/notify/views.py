@@ -15,7 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from helpdesk import safe_json
-from helpdesk.services.notifications import notification_delivery_report, sms_inbound_receive
+from helpdesk.notify.delivery import notification_delivery_report
+from helpdesk.services.sms import sms_inbound_receive
 
 
 def _authorised(token: str) -> bool:

@@ -135,14 +135,25 @@ def message_publish(message: Message, *, attachments: list[Attachment] | None = 
 
 
 def system_event_record(
-    conversation: Conversation, *, event: str, data: dict[str, Any] | None = None
+    conversation: Conversation,
+    *,
+    event: str,
+    data: dict[str, Any] | None = None,
+    text: str = "",
+    external_id: str | None = None,
 ) -> Message:
-    """Record a system event (queued, offered, assigned …) in the transcript."""
+    """Record a system event (queued, offered, assigned …) in the transcript.
+
+    ``text`` and ``external_id``: words the citizen reads, stored once per id
+    (:func:`notice_post`).
+    """
     message = message_append(
         conversation_id=conversation.pk,
         conversation=conversation,
         sender_kind=SenderKind.SYSTEM,
         channel=conversation.channel,
+        text=text,
+        external_id=external_id,
         event=event,
         data=data,
     )
@@ -160,8 +171,15 @@ def conversation_open(
     meta: dict[str, Any] | None = None,
     required_skill: Skill | None = None,
     public_id: str | None = None,
+    live: bool = True,
 ) -> Conversation:
-    """Start a conversation; it begins with the assistant when one wants it."""
+    """Start a conversation; it begins with the assistant when one wants it.
+
+    ``live=False``: a door where no one waits for a person (the portal's form). The
+    contact is whole as it arrives, so the conversation starts in wrap-up, never in
+    the live queue or its waiting and abandonment figures, for the service that took
+    it to close.
+    """
     conversation = Conversation(
         channel=channel,
         contact=contact,
@@ -173,12 +191,16 @@ def conversation_open(
     )
     if public_id is not None:
         conversation.public_id = uuid.UUID(public_id)
-    wants_bot = any(handler.wants(conversation) for handler in adapters.handlers())
-    conversation.state = ConversationState.BOT if wants_bot else ConversationState.QUEUED
-    conversation.queued_at = None if wants_bot else timezone.now()
+    wants_bot = live and any(handler.wants(conversation) for handler in adapters.handlers())
+    queued = live and not wants_bot
+    if wants_bot:
+        conversation.state = ConversationState.BOT
+    else:
+        conversation.state = ConversationState.QUEUED if queued else ConversationState.WRAP_UP
+    conversation.queued_at = timezone.now() if queued else None
     conversation.save()
     system_event_record(conversation, event="opened", data={"channel": channel})
-    if not wants_bot:
+    if queued:
         acd.kick("new")
     return conversation
 
@@ -393,3 +415,33 @@ def conversation_to_queue(conversation: Conversation, *, reason: str) -> Convers
         )
         acd.kick("queued")
     return locked
+
+
+def notice_post(*, conversation: Conversation, text: str, key: str) -> Message:
+    """A notice from the system in the citizen's conversation (a ticket forwarded, solved …).
+
+    Stored once per ``key`` however often its delivery is tried, and published; the
+    caller hands it to the channel. A closed conversation takes it too: a web chat is
+    kept for the citizen to come back to and read it.
+    """
+    external_id = f"notify:{key}"[:200]
+    stored = Message.objects.select_related("conversation").filter(
+        channel=conversation.channel, external_id=external_id
+    )
+    existing = stored.first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():  # a repeat rolls back to here, and only here
+            return system_event_record(
+                conversation, event="notification", text=text, external_id=external_id
+            )
+    except IntegrityError:
+        return stored.get()
+
+
+def message_delivered_mark(message: Message) -> None:
+    """The platform confirmed that ``message`` reached the citizen."""
+    Message.objects.filter(pk=message.pk, delivered_at__isnull=True).update(
+        delivered_at=timezone.now()
+    )

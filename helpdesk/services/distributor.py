@@ -675,6 +675,20 @@ def conversation_close(
     return locked
 
 
+def conversation_close_handled(
+    *, conversation: Conversation, disposition: str, reason: str
+) -> Conversation:
+    """Close a conversation that a service handled whole, without an agent (a portal
+    report converted to its ticket); ``reason`` names the service in the transcript."""
+    if disposition not in Disposition.values:
+        raise InvalidInput(_("Choose how the conversation ended."), code="invalid_disposition")
+    with transaction.atomic():
+        locked = _conversation_locked(conversation)
+        if locked.state != CS.CLOSED:
+            _close(locked, disposition=disposition, reason=reason)
+    return locked
+
+
 def _close(conversation: Conversation, *, disposition: str, reason: str) -> None:
     conversation.state = CS.CLOSED
     conversation.closed_at = timezone.now()
@@ -690,7 +704,9 @@ def _close(conversation: Conversation, *, disposition: str, reason: str) -> None
     _state_changed(conversation)
     if conversation.assignee_id is not None:
         _ended(conversation, conversation.assignee_id, reason)
-    _queue_changed("closed")
+    if conversation.queued_at is not None or conversation.assignee_id is not None:
+        # One that never waited nor was served (a portal report) frees no place.
+        _queue_changed("closed")
 
 
 def agents_may_pick_set(*, user: Any, allowed: bool) -> OrganisationSettings:

@@ -24,6 +24,7 @@ from helpdesk.models import (
     ClassifierExampleSource,
     Contact,
     Conversation,
+    Disposition,
     Section,
     Ticket,
     TicketEventKind,
@@ -33,7 +34,8 @@ from helpdesk.roles import SYSTEM, Actor
 from helpdesk.selectors.worklists import category_suggest
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import phone_or_error
-from helpdesk.services.conversations import conversation_receive
+from helpdesk.services.conversations import conversation_open, conversation_receive
+from helpdesk.services.distributor import conversation_close_handled
 from helpdesk.services.notifications import partner_callback_queue
 from helpdesk.services.tickets import ticket_create
 from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text, html_to_text
@@ -89,11 +91,20 @@ def portal_report_submit(
     channel: str = Channel.PORTAL,
     email_address: str = "",
 ) -> Ticket:
-    """A citizen's report from the public form or the app: registered at once.
+    """A citizen's report from the public form or the app: a contact like any other,
+    whose ticket is registered at once.
 
-    Everything happens in one transaction, so a refused photo leaves no ticket.
+    The report enters the one inbound path as the first message of a conversation on
+    its channel; the ticket is converted from that conversation (``ticket_create``
+    with it, as an agent's conversion does) and the conversation is closed as handled
+    by the form (disposition ``ticket_created``). No one waits on a form for a person,
+    so it never enters the live queue: the ticket's notifications and the status page
+    carry the rest. Everything happens in one transaction, so a refused photo leaves
+    neither ticket nor conversation.
     """
     description = clean_text(description)
+    if not description:
+        raise InvalidInput(_("Describe the case."), code="missing_description")
     if len(description) > MAX_MESSAGE_LENGTH:
         raise InvalidInput(_("The description is too long."), code="too_long")
     if not category.is_active:
@@ -108,10 +119,29 @@ def portal_report_submit(
         contact = contact_for_phone(
             phone=phone, name=name, language=language, email_address=email_address
         )
+        conversation = conversation_open(
+            channel=channel,
+            contact=contact,
+            language=language,
+            subject=description[:120],
+            live=False,
+        )
+        received = conversation_receive(
+            InboundMessage(
+                channel=channel,
+                external_id="",
+                sender=SenderIdentity(phone=contact.phone, display_name=name, language=language),
+                text=description,
+                conversation_public_id=str(conversation.public_id),
+                latitude=lat,
+                longitude=lng,
+            )
+        )
         ticket = ticket_create(
             actor=SYSTEM,
             contact=contact,
             channel=channel,
+            conversation=conversation,
             category=category,
             subject=description[:120],
             description=description,
@@ -120,7 +150,19 @@ def portal_report_submit(
             address=address,
         )
         if photo is not None:
-            image_store(photo.content, filename=photo.filename, purpose="evidence", ticket=ticket)
+            image_store(
+                photo.content,
+                filename=photo.filename,
+                purpose="evidence",
+                ticket=ticket,
+                message=received.message,
+                conversation=conversation,
+            )
+        conversation_close_handled(
+            conversation=conversation,
+            disposition=Disposition.TICKET_CREATED,
+            reason="portal_report",
+        )
     return ticket
 
 

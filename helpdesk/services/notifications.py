@@ -1,49 +1,36 @@
-"""Who is told what, on which channel — and getting it there exactly once: the one outbox.
+"""Who is told what, on which channel: the decisions, written to the one outbox.
 
-Everything that leaves Nidaa is a ``Notification`` row sent by this worker
-path: SMS, e-mail and fax, ticket notifications in the citizen's own
-conversation, and staff replies on X and Facebook (queued by the social
-adapter through :func:`outbox_message_queue`).
+Everything that leaves Nidaa is a ``Notification`` row: SMS, e-mail and fax,
+ticket notifications in the citizen's own conversation, staff replies on X and
+Facebook (queued by the social adapter through :func:`outbox_message_queue`) and
+by SMS (:func:`sms_reply_queue`).
 
-A lifecycle event becomes ``Notification`` rows inside the event's
-transaction (so a rolled-back change tells no one); a durable task is enqueued
-after commit. The task locks the row, checks its status, takes a lease and
-only then talks to the outside world. A temporary failure re-queues the row
-with exponential backoff; a permanent one marks it failed with the reason; a
-worker that dies mid-send leaves a ``sending`` row whose lease runs out, and
-the scheduler's :func:`notification_sweep` queues it again. The gateway gets
-the idempotency key as its client reference, so a resend after such a crash
-is recognised there instead of reaching the citizen twice.
+A lifecycle event becomes ``Notification`` rows inside the event's transaction
+(so a rolled-back change tells no one), its words rendered then; each row is
+handed to the durable queue after commit. Getting it there exactly once —
+leases, retries, the sweep — is ``helpdesk.notify``'s work (``tasks`` →
+``delivery`` → ``transports``), which never calls back into this module.
 """
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus
-from django_tasks.exceptions import TaskResultDoesNotExist
 
-from helpdesk import adapters, events, partner_callbacks, ratelimit
+from helpdesk import adapters, partner_callbacks, ratelimit
 from helpdesk.models import (
     Channel,
     Contact,
     ConversationState,
-    InboundSms,
     Message,
     Notification,
     NotificationEvent,
     NotificationLanguage,
-    NotificationStatus,
     NotificationTemplate,
     Partner,
     Role,
@@ -57,16 +44,11 @@ from helpdesk.models.people import NotifyChannel
 from helpdesk.notify.defaults import DEFAULTS
 from helpdesk.notify.rendering import Rendered, render
 from helpdesk.notify.segments import sms_size
-from helpdesk.notify.tasks import notification_send
-from helpdesk.notify.transports import TransportError, transport_for
-from helpdesk.phones import is_mobile, normalize_phone
-from helpdesk.references import parse_reference
-from helpdesk.roles import SYSTEM_ROLE
-from helpdesk.services.contacts import phone_verified, phone_verified_mark
+from helpdesk.notify.tasks import notification_enqueue
+from helpdesk.phones import is_mobile
+from helpdesk.services.contacts import phone_verified
 
 logger = logging.getLogger(__name__)
-
-Status = NotificationStatus
 
 # What the citizen hears after each lifecycle action (TicketEvent.data["action"]).
 CITIZEN_MESSAGES: dict[str, str] = {
@@ -353,14 +335,13 @@ def staff_emails(*, roles: Iterable[str] = (), section_id: int | None = None) ->
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def outbox_message_queue(*, message: Message, target: str) -> Notification:
-    """Queue a conversation message for an adapter that sends it to an outside platform.
-
-    Called by the adapter's ``deliver`` after the message committed; one row
-    per message, however often it is called.
-    """
+def _message_queue(
+    *, message: Message, channel: str, recipient: str, target: str = ""
+) -> Notification:
+    """One outbox row per conversation message, however often it is queued; sent after commit."""
     conversation = message.conversation
     key = f"message:{message.pk}"
+    size = sms_size(message.text) if channel == NotifyChannel.SMS else None
     try:
         with transaction.atomic():
             entry, created = Notification.objects.get_or_create(
@@ -368,14 +349,16 @@ def outbox_message_queue(*, message: Message, target: str) -> Notification:
                 defaults={
                     "message": message,
                     "template_key": REPLY,
-                    "channel": NotifyChannel.CONVERSATION,
-                    "recipient": f"{conversation.channel}:{conversation.public_id}",
+                    "channel": channel,
+                    "recipient": recipient,
                     "language": conversation.language
                     if conversation.language
                     in (NotificationLanguage.ARABIC, NotificationLanguage.ENGLISH)
                     else NotificationLanguage.ARABIC,
                     "body": message.text,
                     "target": target[:200],
+                    "sms_encoding": size.encoding if size else "",
+                    "sms_parts": size.parts if size else None,
                     "next_attempt_at": timezone.now(),
                 },
             )
@@ -386,265 +369,29 @@ def outbox_message_queue(*, message: Message, target: str) -> Notification:
     return entry
 
 
-# ---- sending ------------------------------------------------------------------------------
+def outbox_message_queue(*, message: Message, target: str) -> Notification:
+    """Queue a conversation message for an adapter that sends it to an outside platform.
 
-
-def notification_enqueue(
-    notification_id: int, *, run_after: datetime.datetime | None = None
-) -> None:
-    """Hand the row to the durable queue; if that fails, the sweep will try again."""
-    task = notification_send.using(run_after=run_after) if run_after else notification_send
-    try:
-        result = task.enqueue(notification_id)
-    except Exception:
-        logger.exception("Could not enqueue notification %s; the sweep will retry", notification_id)
-        return
-    Notification.objects.filter(pk=notification_id).update(task_id=str(result.id))
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Exponential backoff: base, 2×base, 4×base … capped."""
-    seconds = settings.NIDAA_NOTIFY_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    return datetime.timedelta(seconds=min(seconds, settings.NIDAA_NOTIFY_RETRY_MAX_SECONDS))
-
-
-def _claim(notification_id: int, now: datetime.datetime) -> Notification | str:
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None:
-            return "missing"
-        if notification.status in (Status.SENT, Status.FAILED):
-            return str(notification.status)
-        if notification.status == Status.SENDING and (
-            notification.lease_until is None or notification.lease_until > now
-        ):
-            return "leased"
-        notification.status = Status.SENDING
-        notification.attempts += 1
-        notification.lease_until = now + datetime.timedelta(
-            seconds=settings.NIDAA_NOTIFY_LEASE_SECONDS
-        )
-        notification.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
-        return notification
-
-
-def notification_deliver(*, notification_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one notification unless it is already sent, failed or in another worker's hands."""
-    claimed = _claim(notification_id, now or timezone.now())
-    if isinstance(claimed, str):
-        return claimed
-    try:
-        provider_id = transport_for(claimed.channel).notify(claimed)
-    except TransportError as exc:
-        return _record_failure(claimed, exc)
-    except Exception as exc:  # a bug or an unexpected library error: retry, and log it
-        logger.exception("Notification %s failed unexpectedly", claimed.pk)
-        return _record_failure(claimed, TransportError(f"{type(exc).__name__}: {exc}"))
-    with transaction.atomic():
-        updated = Notification.objects.filter(
-            pk=claimed.pk, status=Status.SENDING, attempts=claimed.attempts
-        ).update(
-            status=Status.SENT,
-            sent_at=timezone.now(),
-            provider_message_id=provider_id[:200],
-            lease_until=None,
-            last_error="",
-            updated_at=timezone.now(),
-        )
-        if updated and claimed.ticket_id:
-            TicketEvent.objects.create(
-                ticket_id=claimed.ticket_id,
-                kind=TicketEventKind.NOTIFICATION,
-                actor_role=SYSTEM_ROLE,
-                data={
-                    "notification": claimed.pk,
-                    "channel": claimed.channel,
-                    "template": claimed.template_key,
-                    "recipient": claimed.recipient,
-                },
-            )
-    return "sent"
-
-
-def _record_failure(notification: Notification, error: TransportError) -> str:
-    now = timezone.now()
-    with transaction.atomic():
-        locked = Notification.objects.select_for_update().get(pk=notification.pk)
-        if locked.status != Status.SENDING or locked.attempts != notification.attempts:
-            return "superseded"
-        locked.last_error = error.message[:2000]
-        locked.lease_until = None
-        if error.permanent or locked.attempts >= settings.NIDAA_NOTIFY_MAX_ATTEMPTS:
-            locked.status = Status.FAILED
-            locked.next_attempt_at = None
-            locked.failure_reason = (error.reason if error.permanent else "gave_up")[:40]
-            _failure_tell_the_agent(locked, error)
-            logger.warning("Notification %s failed: %s", locked.pk, error.message)
-        else:
-            locked.status = Status.QUEUED
-            # When the platform said when (a rate limit's reset), then; otherwise back off.
-            locked.next_attempt_at = (
-                error.retry_at
-                if error.retry_at and error.retry_at > now
-                else now + retry_delay(locked.attempts)
-            )
-            run_after = locked.next_attempt_at
-            transaction.on_commit(
-                lambda: notification_enqueue(locked.pk, run_after=run_after), robust=True
-            )
-            logger.info(
-                "Notification %s will be retried at %s: %s", locked.pk, run_after, error.message
-            )
-        locked.save()
-    return "failed" if locked.status == Status.FAILED else "retry"
-
-
-def _failure_tell_the_agent(entry: Notification, error: TransportError) -> None:
-    """A message to the citizen's channel that will not arrive is said so in its conversation."""
-    from helpdesk.services.conversations import system_event_record
-
-    message = entry.message
-    if message is None:
-        return
-    if error.permanent:
-        explanation = error.explanation or _("Not sent: the platform rejected the message.")
-    else:
-        explanation = _("Not sent: the platform kept failing; we stopped retrying.")
-    system_event_record(
-        message.conversation,
-        event="delivery_failed",
-        data={
-            "seq": message.seq,
-            "reason": entry.failure_reason,
-            "explanation": str(explanation),
-            "attempts": entry.attempts,
-            "outbox": entry.pk,
-        },
+    Called by the adapter's ``deliver`` after the message committed; one row
+    per message, however often it is called.
+    """
+    conversation = message.conversation
+    return _message_queue(
+        message=message,
+        channel=NotifyChannel.CONVERSATION,
+        recipient=f"{conversation.channel}:{conversation.public_id}",
+        target=target,
     )
 
 
-def _task_pending(notification: Notification) -> bool:
-    if not notification.task_id:
-        return False
-    try:
-        result = notification_send.get_result(notification.task_id)
-    except TaskResultDoesNotExist:
-        return False
-    return result.status == TaskResultStatus.READY
+def sms_reply_queue(*, message: Message, phone: str) -> Notification:
+    """Queue a staff message of an SMS conversation as a text to the citizen's number.
 
-
-def notification_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Re-queue what a dead worker or a lost enqueue left behind; returns how many."""
-    now = now or timezone.now()
-    grace = datetime.timedelta(seconds=settings.NIDAA_NOTIFY_LEASE_SECONDS)
-    count = 0
-    for pk in Notification.objects.filter(status=Status.SENDING, lease_until__lt=now).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            stale = Notification.objects.select_for_update().get(pk=pk)
-            if stale.status != Status.SENDING or not stale.lease_until or stale.lease_until >= now:
-                continue
-            stale.status = Status.QUEUED
-            stale.lease_until = None
-            stale.next_attempt_at = now
-            stale.last_error = "The worker stopped while sending; sending again."
-            stale.save()
-            transaction.on_commit(partial(notification_enqueue, pk), robust=True)
-            count += 1
-    forgotten = Notification.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now - grace)
-    for notification in forgotten:
-        if not _task_pending(notification):
-            notification_enqueue(notification.pk)
-            count += 1
-    return count
-
-
-# ---- what comes back from the gateway ---------------------------------------------------------
-
-_DELIVERED = {"delivered", "delivrd", "deliv", "success", "successful"}
-_UNDELIVERED = {"failed", "undeliv", "undelivered", "rejected", "rejectd", "expired", "error"}
-
-
-def notification_delivery_report(
-    *, provider_message_id: str = "", reference: str = "", status: str
-) -> Notification | None:
-    """Record a gateway's delivery report against the message it describes."""
-    candidates = Notification.objects.none()
-    if reference:
-        candidates = Notification.objects.filter(idempotency_key=reference)
-    if provider_message_id and not candidates.exists():
-        candidates = Notification.objects.filter(provider_message_id=provider_message_id)
-    notification = candidates.first()
-    if notification is None:
-        return None
-    raw = status.strip().lower()
-    normalised = "delivered" if raw in _DELIVERED else "undelivered" if raw in _UNDELIVERED else raw
-    notification.delivery_status = normalised[:40]
-    if normalised == "delivered":
-        notification.delivered_at = notification.delivered_at or timezone.now()
-    notification.save(update_fields=["delivery_status", "delivered_at", "updated_at"])
-    return notification
-
-
-def _phone_or_raw(raw: str) -> str:
-    try:
-        return normalize_phone(raw)
-    except ValidationError:
-        return raw.strip()
-
-
-def _ticket_for_reply(phone: str, text: str) -> Ticket | None:
-    mine = Ticket.objects.filter(contact__phone=phone)
-    reference = parse_reference(text)
-    if reference:
-        named = mine.filter(reference=reference).first()
-        if named is not None:
-            return named
-    return mine.exclude(status=TicketStatus.CLOSED).order_by("-created_at", "-pk").first()
-
-
-def sms_inbound_receive(*, gateway_id: str, sender: str, text: str) -> InboundSms:
-    """Keep a citizen's SMS (once per gateway id) and attach it to their ticket."""
-    existing = InboundSms.objects.filter(gateway_id=gateway_id).first()
-    if existing is not None:
-        return existing
-    phone = _phone_or_raw(sender)
-    if phone_verified_mark(phone):
-        # The citizen wrote from this number: it is theirs, and what was held goes out.
-        held_notifications_release(phone)
-    ticket = _ticket_for_reply(phone, text)
-    contact = (
-        ticket.contact
-        if ticket
-        else Contact.objects.filter(phone=phone).order_by("-created_at").first()
-    )
-    try:
-        with transaction.atomic():
-            inbound = InboundSms.objects.create(
-                gateway_id=gateway_id[:200],
-                sender=phone[:40],
-                text=text,
-                contact=contact,
-                ticket=ticket,
-            )
-            if ticket is not None:
-                told = TicketEvent.objects.create(
-                    ticket=ticket,
-                    kind=TicketEventKind.INBOUND,
-                    actor_role=SYSTEM_ROLE,
-                    note=text,
-                    data={"channel": "sms", "from": phone, "inbound_sms": inbound.pk},
-                )
-                partner_callback_queue(told)
-                events.publish(
-                    events.ticket_group(ticket.pk),
-                    "ticket.changed",
-                    {"ticket": ticket.pk, "reference": ticket.reference, "status": ticket.status},
-                )
-    except IntegrityError:
-        return InboundSms.objects.get(gateway_id=gateway_id[:200])
-    return inbound
+    The citizen wrote from this number, so the daily limit on texts to a number
+    (``SMS_PER_NUMBER``, against numbers typed in someone else's report) does not
+    apply: an agent answering is never cut off.
+    """
+    return _message_queue(message=message, channel=NotifyChannel.SMS, recipient=phone)
 
 
 def notification_templates_seed() -> int:

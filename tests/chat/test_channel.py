@@ -9,7 +9,7 @@ from django.core import mail
 
 from chat import services
 from helpdesk.models import Message, Notification
-from helpdesk.services.notifications import notification_deliver
+from helpdesk.notify.delivery import notification_deliver
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
 from tests.support.factories import actor, make_staff, make_ticket
 

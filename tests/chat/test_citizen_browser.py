@@ -24,8 +24,8 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from bots.services import channel_settings_ensure, knowledge_seed_load
 from helpdesk.models import Contact, Notification, Ticket
+from helpdesk.notify.delivery import notification_deliver
 from helpdesk.notify.rendering import render
-from helpdesk.services.notifications import notification_deliver
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
 from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM

@@ -15,13 +15,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from helpdesk.notify.tasks import notification_sweep
 from helpdesk.privacy.retention import retention_apply, retention_due
 from helpdesk.services.classifier import (
     NothingToLearn,
     classifier_train,
     classifier_train_due,
 )
-from helpdesk.services.notifications import notification_sweep
 from helpdesk.services.sla import sla_scan
 from helpdesk.services.uploads import orphan_uploads_expire
 

@@ -27,8 +27,8 @@ from helpdesk.errors import InvalidInput, NotInScope
 from helpdesk.models import Notification, NotificationStatus, Role, Ticket
 from helpdesk.partner_callbacks import signature
 from helpdesk.services.api_tokens import partner_token_issue
-from helpdesk.services.notifications import sms_inbound_receive
 from helpdesk.services.partners import partner_callback_configure
+from helpdesk.services.sms import sms_inbound_receive
 from helpdesk.services.tickets import ticket_forward_to_partner, ticket_transition
 from tests.support.factories import Org, actor, make_staff, make_ticket
 

@@ -14,7 +14,7 @@ from helpdesk.forms import portal_form_token
 from helpdesk.models import Channel, Notification, Ticket
 from helpdesk.services.contacts import contact_update
 from helpdesk.services.intake import phone_ticket_log
-from helpdesk.services.notifications import sms_inbound_receive
+from helpdesk.services.sms import sms_inbound_receive
 from helpdesk.services.tickets import ticket_dispatch
 from helpdesk.services.verification import (
     CODES_PER_ADDRESS,

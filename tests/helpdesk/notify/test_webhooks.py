@@ -15,9 +15,9 @@ from helpdesk.models import (
     TicketEventKind,
     TicketStatus,
 )
-from helpdesk.services.notifications import notification_deliver
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway
+from helpdesk.notify.delivery import notification_deliver
 from tests.support.factories import Org, make_contact, make_ticket
+from tests.helpdesk.notify.fake_gateway import FakeSmsGateway
 
 pytestmark = pytest.mark.django_db
 
@@ -137,12 +137,12 @@ def test_it_keeps_a_message_from_an_unknown_sender(client: Client, gateway: Fake
     response = client.post(INBOUND, {"from": "+96899999999", "text": "hello?", "id": "in-4"})
     assert response.status_code == 200
     inbound = InboundSms.objects.get(gateway_id="in-4")
-    assert (inbound.sender, inbound.text, inbound.ticket, inbound.contact) == (
-        "+96899999999",
-        "hello?",
-        None,
-        None,
-    )
+    assert (inbound.sender, inbound.text, inbound.ticket) == ("+96899999999", "hello?", None)
+    # A new citizen, known by the number they wrote from (which proves it), in a conversation.
+    assert inbound.contact is not None
+    assert inbound.contact.phone == "+96899999999"
+    assert inbound.contact.phone_verified_at is not None
+    assert inbound.contact.conversations.get().channel == "sms"
 
 
 def test_it_stores_a_redelivered_reply_once(

@@ -15,10 +15,21 @@ from django.test import Client
 
 from helpdesk.forms import portal_form_token
 from helpdesk.media import MAX_IMAGE_BYTES
-from helpdesk.models import Attachment, Ticket, TicketStatus
+from helpdesk.models import (
+    Attachment,
+    Conversation,
+    ConversationState,
+    Disposition,
+    Message,
+    SenderKind,
+    Ticket,
+    TicketStatus,
+)
 from helpdesk.public_status import FAILED_PER_ADDRESS, FAILED_PER_REFERENCE, PER_ADDRESS
+from helpdesk.selectors.tickets.reports import ReportFilter, service_level
+from helpdesk.services.distributor import distribute
+from tests.support.factories import Org, make_agent, make_ticket
 from tests.helpdesk.tickets.helpers import png_bytes
-from tests.support.factories import Org, make_ticket
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 
@@ -253,3 +264,48 @@ def test_it_gives_the_same_answer_in_the_api(org: Org) -> None:
     wrong, unknown = ask(ticket.reference, "1111"), ask("MCT-2019-000001", "4567")
     assert wrong.status_code == unknown.status_code == 404  # type: ignore[attr-defined]
     assert wrong.json() == unknown.json()  # type: ignore[attr-defined]
+
+
+# ---- the report as a contact: one inbound path, then its ticket --------------------------
+
+
+def test_it_files_the_report_as_the_first_message_of_its_conversation(org: Org) -> None:
+    photo = SimpleUploadedFile("hole.png", png_bytes(), "image/png")
+    Client().post("/report/", _report(org, photo=photo))
+    ticket = Ticket.objects.get()
+    conversation = ticket.conversation
+    assert conversation is not None
+    assert (conversation.channel, conversation.contact) == ("portal", ticket.contact)
+    [report] = Message.objects.filter(conversation=conversation, sender_kind=SenderKind.CITIZEN)
+    assert report.text == "Big pothole at the roundabout"
+    assert (report.latitude, report.longitude) == (Decimal("23.588000"), Decimal("58.382900"))
+    assert Attachment.objects.get(message=report).ticket == ticket
+
+
+def test_it_closes_the_conversation_as_handled_by_the_portal(org: Org) -> None:
+    Client().post("/report/", _report(org))
+    conversation = Conversation.objects.get()
+    assert conversation.state == ConversationState.CLOSED
+    assert conversation.disposition == Disposition.TICKET_CREATED
+    closed = Message.objects.get(conversation=conversation, event="closed")
+    assert closed.data == {"disposition": "ticket_created", "reason": "portal_report"}
+
+
+def test_it_never_puts_a_report_in_the_live_queue_nor_its_figures(org: Org) -> None:
+    make_agent()
+    Client().post("/report/", _report(org))
+    assert distribute() == 0
+    conversation = Conversation.objects.get()
+    assert (conversation.queued_at, conversation.assignee, conversation.offered_to) == (
+        None,
+        None,
+        None,
+    )
+    level = service_level(filters=ReportFilter.last_days(1))
+    assert (level.queued, level.abandoned) == (0, 0)
+
+
+def test_a_refused_report_leaves_no_conversation(org: Org) -> None:
+    fake = SimpleUploadedFile("hole.png", b"%PDF-1.4 not an image", "image/png")
+    assert Client().post("/report/", _report(org, photo=fake)).status_code == 400
+    assert not Conversation.objects.exists() and not Message.objects.exists()

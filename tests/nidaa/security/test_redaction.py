@@ -14,8 +14,8 @@ import pytest
 from django.test import Client, TestCase
 
 from helpdesk.models import Notification
+from helpdesk.notify.delivery import notification_deliver
 from helpdesk.redaction import RedactingFilter, redact
-from helpdesk.services.notifications import notification_deliver
 from helpdesk.services.tickets import ticket_dispatch
 from tests.helpdesk.notify.fake_gateway import FakeSmsGateway, gateway_settings
 from tests.support.factories import Org, actor, make_contact, make_staff, make_ticket

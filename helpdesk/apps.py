@@ -41,5 +41,10 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.services.uploads import orphan_uploads_retention
 
         register_retention(DataClass.ORPHAN_UPLOADS, orphan_uploads_retention)
+        from helpdesk.jobs import core_jobs
+        from helpdesk.processes import register_job
+
+        for job in core_jobs():
+            register_job(job)
         staff_sessions.connect_receivers()
         checks.register(production_check, checks.Tags.security)

@@ -1,4 +1,4 @@
-"""Durable background tasks (django-tasks, stored by django-tasks-db, run by ``db_worker``).
+"""Durable background tasks (django-tasks, stored by django-tasks-db, run by ``manage.py worker``).
 
 Tasks are thin: they call one service. Retries are the service's business —
 django-tasks has none built in — so a temporary failure re-enqueues the task

@@ -32,8 +32,8 @@ from bench.procs import (
     REPO,
     Server,
     base_env,
-    daphne_argv,
     free_port,
+    nidaa_web_argv,
     spawn,
     wait_listening,
 )
@@ -536,7 +536,7 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     ports = [free_port() for _ in range(processes)]
     children = []
     for number, port in enumerate(ports):
-        argv = daphne_argv("nidaa.asgi:application", port)
+        argv = nidaa_web_argv(port)
         children.append(spawn(argv, env=env, log_path=log_dir / f"{target.name}-{number}.log"))
     server = Server(target.name, ports, children, log_dir)
     public = list(ports)

@@ -159,6 +159,23 @@ def daphne_argv(application: str, port: int) -> list[str]:
     ]
 
 
+def nidaa_web_argv(port: int) -> list[str]:
+    """Nidaa's web process as deployed (``manage.py web``), with the baselines' Daphne flags."""
+    return [
+        PYTHON,
+        "manage.py",
+        "web",
+        "--port",
+        str(port),
+        "--backlog",
+        str(LISTEN_BACKLOG),
+        "--ping-interval",
+        "60",
+        "-v",
+        "0",
+    ]
+
+
 def base_env(**extra: str) -> dict[str, str]:
     env = {
         key: value

@@ -41,6 +41,11 @@ class HelpdeskConfig(AppConfig):
         from helpdesk.services.uploads import orphan_uploads_retention
 
         register_retention(DataClass.ORPHAN_UPLOADS, orphan_uploads_retention)
+        from helpdesk.jobs import core_jobs
+        from helpdesk.processes import register_job
+
+        for job in core_jobs():
+            register_job(job)
         staff_sessions.connect_receivers()
         acd.distributor_register(run_pass=acd_pass, new_memo=BroadcastMemo)
         # Staff answers in an SMS conversation go back as texts, through the outbox.

@@ -1,7 +1,7 @@
 """What a production process refuses to start with (DEBUG off: NIDAA_PRODUCTION_CHECKS).
 
 Called from the ASGI entry point (Daphne stops before it listens) and as a system
-check (``nidaa.E001``), so ``migrate``, ``run_scheduler``, ``check --deploy`` and
+check (``nidaa.E001``), so ``migrate``, ``scheduler``, ``check --deploy`` and
 every other command that runs Django's checks stop with the same message:
 
 - a weak ``SECRET_KEY``: shorter than 50 characters, fewer than 5 distinct

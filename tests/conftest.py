@@ -17,7 +17,10 @@ from django.conf import settings
 from django.db import connection
 
 from tests.support.live import live_servers  # noqa: F401 - shared fixture: real Daphne processes
-from tests.support.processes import database_url  # noqa: F401 - shared fixture: a database of its own
+from tests.support.processes import (
+    database_url,  # noqa: F401 - shared fixture: a database of its own
+    manage_start,  # noqa: F401 - shared fixture: background commands
+)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 # Processes the tests start (workers, schedulers, servers) run with test keys and the demo

@@ -1,5 +1,5 @@
 """The durable queue of the one outbox (django-tasks, stored by django-tasks-db, run by
-``db_worker``): the send task, handing a row to the queue, and the sweep.
+``manage.py worker``): the send task, handing a row to the queue, and the sweep.
 
 Tasks are thin: they call :func:`helpdesk.notify.delivery.notification_deliver`.
 Retries are ours — django-tasks has none built in — so when a send failed for now

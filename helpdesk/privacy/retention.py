@@ -25,11 +25,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -46,7 +44,7 @@ from helpdesk.models import (
 )
 from helpdesk.privacy.erase import PLACEHOLDER, delete_files
 
-# Hour (Asia/Muscat) from which the scheduler applies the periods, once a day.
+# Hour (Asia/Muscat) at which the scheduler applies the periods, once a day (helpdesk/jobs.py).
 RETENTION_HOUR = 3
 
 Applier = Callable[[datetime.datetime, bool], int]
@@ -163,11 +161,7 @@ def retention_apply(
     return results
 
 
-def retention_due(*, now: datetime.datetime) -> bool:
-    """Whether the periods have not been applied since today's retention hour (Muscat)."""
-    local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
-    since = local.replace(hour=RETENTION_HOUR, minute=0, second=0, microsecond=0)
-    if local < since:
-        since -= datetime.timedelta(days=1)
-    applied = RetentionPeriod.objects.filter(is_active=True, last_applied_at__gte=since)
-    return not applied.exists()
+def retention_last_applied() -> datetime.datetime | None:
+    """When the periods were last applied (the scheduler applies them daily, helpdesk/jobs.py)."""
+    applied = RetentionPeriod.objects.filter(is_active=True, last_applied_at__isnull=False)
+    return applied.aggregate(last=Max("last_applied_at"))["last"]

@@ -818,3 +818,23 @@ def report_table(*, name: str, filters: ReportFilter) -> Table:
 
 def report_tables(*, filters: ReportFilter) -> list[Table]:
     return [build(filters) for build in REPORT_TABLES.values()]
+
+
+def tables_as_text(tables: list[Table]) -> str:
+    lines: list[str] = []
+    for table in tables:
+        lines += ["", table.title, "-" * len(table.title)]
+        if not table.rows:
+            lines.append(_("Nothing in this period."))
+            continue
+        lines.append(" | ".join(str(column) for column in table.columns))
+        for row in table.rows:
+            lines.append(" | ".join("—" if value is None else str(value) for value in row))
+    return "\n".join(lines) + "\n"
+
+
+def report_daily_text(*, day: datetime.date) -> tuple[str, str]:
+    """One Muscat day's summary as plain text: (title, body), for the terminal or the mail."""
+    title = _("Nidaa daily report for %(day)s") % {"day": day.isoformat()}
+    tables = report_tables(filters=ReportFilter(start=day, end=day))
+    return title, title + "\n" + tables_as_text(tables)

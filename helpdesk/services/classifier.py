@@ -18,10 +18,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 
 from helpdesk.learned import (
     FEATURES_VERSION,
@@ -172,11 +172,6 @@ def _artefacts_prune() -> None:
     ClassifierModel.objects.filter(is_active=False).exclude(pk__in=keep).update(artefact=b"")
 
 
-def classifier_train_due(*, now: datetime.datetime) -> bool:
-    """Whether the nightly training has not run yet since tonight's training hour."""
-    local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
-    hour = settings.NIDAA_CLASSIFIER_TRAIN_HOUR
-    since = local.replace(hour=hour, minute=0, second=0, microsecond=0)
-    if local < since:
-        since -= datetime.timedelta(days=1)
-    return not ClassifierModel.objects.filter(created_at__gte=since).exists()
+def classifier_last_trained() -> datetime.datetime | None:
+    """When a model was last trained (the scheduler retrains nightly, helpdesk/jobs.py)."""
+    return ClassifierModel.objects.aggregate(last=Max("created_at"))["last"]

@@ -17,7 +17,16 @@ NIDAA_ACD_ENGINE = env_bool("NIDAA_ACD_ENGINE", True)
 # The leader's session (advisory lock, LISTEN) goes here when DATABASE_URL points at a
 # pooler in transaction mode; empty: the same server as DATABASE_URL.
 NIDAA_ACD_DATABASE_URL = env_str("NIDAA_ACD_DATABASE_URL", "")
+# Seconds between the scheduler's service sweeps (SLA, stuck notifications, orphan uploads)
+# and e-mail ingest runs (helpdesk/jobs.py); the distributor's clock ticks every 2 s.
 NIDAA_SCHEDULER_INTERVAL = env_int("NIDAA_SCHEDULER_INTERVAL", 60, minimum=1)
+# The scheduler e-mails yesterday's report to the supervisors at this hour (Asia/Muscat)
+# when NIDAA_DAILY_REPORT_EMAIL is on (`manage.py report_daily` prints or sends any day).
+NIDAA_DAILY_REPORT_EMAIL = env_bool("NIDAA_DAILY_REPORT_EMAIL", False)
+NIDAA_DAILY_REPORT_HOUR = env_int("NIDAA_DAILY_REPORT_HOUR", 6, minimum=0, maximum=23)
+# A Maildir the scheduler ingests e-mails from (what arrived in new/ since its last run);
+# empty: e-mails come in by `manage.py email_ingest` only.
+NIDAA_EMAIL_MAILDIR = env_str("NIDAA_EMAIL_MAILDIR", "")
 # Days of past activity `demo_setup` writes for the demo (`demo_history`); 0: none.
 NIDAA_DEMO_HISTORY_DAYS = env_int("NIDAA_DEMO_HISTORY_DAYS", 30, minimum=0)
 # The category classifier (docs/assistant.md): a suggestion at least this probable (in

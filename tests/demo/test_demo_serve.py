@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from demo.management.commands.demo_serve import demo_processes
 from tests.support.live import ROOT, live_environment
 
 # Generous: the machine may be busy; the command itself aims at well under 3 s.
@@ -79,6 +80,11 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
+def test_it_runs_the_three_processes_of_a_deployment() -> None:
+    commands = [argv[1] for _name, argv in demo_processes(8123) if argv[0].endswith("manage.py")]
+    assert commands == ["web", "worker", "scheduler"]
+
+
 @pytest.mark.postgres
 def test_it_refuses_a_busy_port_with_one_message_and_an_error_code(
     transactional_db: None, tmp_path: Path, busy_port: int
@@ -106,7 +112,7 @@ def test_it_stops_every_process_on_ctrl_c(transactional_db: None, tmp_path: Path
     try:
         wait_until_ready(demo, log)
         children = children_of(demo.pid)
-        assert len(children) == 6, children
+        assert len(children) == 3, children
         os.killpg(demo.pid, signal.SIGINT)
         assert demo.wait(timeout=STOP_TIMEOUT_SECONDS) == 0
         assert [pid for pid in children if running(pid)] == []
@@ -127,7 +133,7 @@ def test_it_exits_with_an_error_when_a_process_dies(transactional_db: None, tmp_
         web = next(
             pid
             for pid in children_of(demo.pid)
-            if b"daphne" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"\0web\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
         )
         os.kill(web, signal.SIGKILL)
         assert demo.wait(timeout=STOP_TIMEOUT_SECONDS) != 0

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from helpdesk.jobs import core_jobs
 from helpdesk.learned import CategoryModel, Example
 from helpdesk.models import (
     Category,
@@ -23,7 +24,6 @@ from helpdesk.services.classifier import (
     KEEP_ARTEFACTS,
     NothingToLearn,
     classifier_train,
-    classifier_train_due,
     in_held_out_slice,
 )
 from helpdesk.services.console import conversation_ticket_create, ticket_prefill
@@ -176,20 +176,25 @@ def test_it_reports_a_training_from_the_command_line(org: Org) -> None:
 
 def test_it_is_due_until_it_has_trained_tonight(org: Org, settings: Any) -> None:
     settings.NIDAA_CLASSIFIER_TRAIN_HOUR = 2
+    [job] = [job for job in core_jobs() if job.name == "classifier.train"]
+
+    def due(now: datetime.datetime) -> bool:
+        return job.first_due(now) <= now
+
     night = datetime.datetime(2026, 12, 1, 3, 0, tzinfo=MUSCAT)
-    assert classifier_train_due(now=night)
+    assert due(night)
     classifier_train()
     ClassifierModel.objects.update(created_at=night)
-    assert not classifier_train_due(now=night + datetime.timedelta(hours=20))
-    assert classifier_train_due(now=night + datetime.timedelta(hours=23))
+    assert not due(night + datetime.timedelta(hours=20))
+    assert due(night + datetime.timedelta(hours=23))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_trains_from_a_scheduler_round_when_due(org: Org) -> None:
-    call_command("run_scheduler", "--once", stdout=io.StringIO())
+    call_command("scheduler", "--once", "--job", "classifier.train", stdout=io.StringIO())
     trained = ClassifierModel.objects.get()
     assert trained.created_at <= timezone.now()
-    call_command("run_scheduler", "--once", stdout=io.StringIO())
+    call_command("scheduler", "--once", "--job", "classifier.train", stdout=io.StringIO())
     assert ClassifierModel.objects.count() == 1  # not twice in one night
 
 

@@ -18,7 +18,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from helpdesk.jobs import core_jobs
 from helpdesk.models import (
     Channel,
     Conversation,
@@ -29,7 +31,7 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.selectors import reports
-from helpdesk.selectors.reports import ReportFilter
+from helpdesk.selectors.reports import ReportFilter, report_timezone
 from helpdesk.services.tickets import ticket_dispatch, ticket_transition
 from helpdesk.views.reports import csv_cell
 from tests.support.factories import Org, actor, make_contact, make_ticket
@@ -500,3 +502,16 @@ def test_it_mails_the_daily_summary_to_supervisors(data: Data) -> None:
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["boss@example.org"]
     assert "2025-03-03" in mail.outbox[0].subject
+
+
+def test_the_scheduler_mails_yesterdays_report_where_configured(data: Data, settings: Any) -> None:
+    settings.NIDAA_DAILY_REPORT_EMAIL = True
+    [job] = [job for job in core_jobs() if job.name == "report.daily"]
+    make_staff(Role.SUPERVISOR, email="boss@example.org")
+    assert job.run() == f"report for {_yesterday().isoformat()} sent to 1 supervisor(s)"
+    assert mail.outbox[0].to == ["boss@example.org"]
+    assert _yesterday().isoformat() in mail.outbox[0].subject
+
+
+def _yesterday() -> datetime.date:
+    return timezone.localdate(timezone=report_timezone()) - datetime.timedelta(days=1)

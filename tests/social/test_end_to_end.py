@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from demo.management.commands.demo_serve import PROCESSES
 from helpdesk.models import (
     Conversation,
     ConversationState,
@@ -17,7 +16,9 @@ from helpdesk.models import (
     Notification,
     NotificationStatus,
 )
+from helpdesk.processes import registered_jobs
 from helpdesk.services.conversations import message_post
+from social.jobs import _no_account_hint
 from social.models import FacebookPage, XAccount
 from tests.social.conftest import PAGE_ID, run_worker
 from tests.social.fakes import FakeGraph, FakeX
@@ -65,15 +66,16 @@ def test_it_simulates_a_dm_and_a_comment_through_the_same_parsers(db: None) -> N
     assert threads[0].startswith("dm:") and threads[1].startswith("post:")
 
 
-def test_it_listens_without_accounts_and_says_so(db: None, caplog: Any) -> None:
-    with caplog.at_level(logging.INFO, logger="social.listen"):
-        call_command("social_listen", "--once")
+def test_it_polls_without_accounts_and_says_so(db: None, caplog: Any) -> None:
+    _no_account_hint.cache_clear()  # said once per process, maybe already in this one
+    with caplog.at_level(logging.INFO, logger="social.jobs"):
+        call_command("scheduler", "--once", "--job", "social.x_poll")
     assert "no active X account" in caplog.text
 
 
-def test_it_runs_the_listener_in_the_demo() -> None:
-    commands = [(argv[0].rsplit("/", 1)[-1], *argv[1:]) for _name, argv in PROCESSES]
-    assert ("manage.py", "social_listen") in commands
+def test_it_gives_the_scheduler_the_polls_and_the_sweep() -> None:
+    names = {job.name for job in registered_jobs()}
+    assert {"social.x_poll", "social.inbox_sweep"} <= names
 
 
 @pytest.mark.parametrize(

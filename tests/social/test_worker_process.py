@@ -6,7 +6,7 @@ socket holding one request while the worker is killed with SIGKILL.
 
 1. Between the journal and the parse: a Messenger message is in the journal,
    the worker has read it and is fetching its photo when it dies. After the
-   listener's sweep and a restart the message is stored once, with its photo.
+   scheduler's inbox sweep and a restart the message is stored once, with its photo.
 2. Between a reply's commit and its send: the agent's reply is committed in the
    outbox, the worker has taken it and dies before Facebook answered. After the
    scheduler's sweep and a restart Facebook has received it exactly once.
@@ -127,7 +127,7 @@ def test_it_stores_a_message_once_when_the_worker_dies_between_journal_and_parse
     }
 
     time.sleep(1.5)  # the delivery's grace (1 s) runs out
-    swept = manage(env, "social_listen", "--once")
+    swept = manage(env, "scheduler", "--once", "--job", "social.inbox_sweep")
     assert "1 inbox deliveries handed to the worker again" in swept
     _drain(env)
 
@@ -181,7 +181,7 @@ def test_it_sends_a_reply_once_when_the_worker_dies_between_commit_and_send(
     assert graph.answered == []  # Facebook never answered the dead worker
 
     time.sleep(1.5)  # the dead worker's lease (1 s) runs out
-    swept = manage(env, "run_scheduler", "--once")
+    swept = manage(env, "scheduler", "--once", "--job", "service.sweep")
     assert "1 notification(s) re-queued" in swept
     _drain(env)
 

@@ -1,6 +1,6 @@
 """Real Daphne processes for tests that need the whole stack over the network.
 
-``live_servers(n)`` starts ``n`` web processes (``daphne nidaa.asgi:application``)
+``live_servers(n)`` starts ``n`` web processes (``manage.py web``, Daphne)
 on free ports, against the test database of the running test, and waits until
 each answers ``/healthz``. Each server can be killed (SIGKILL, like a crash) and
 restarted on the same port. Everything is stopped when the test ends, before
@@ -89,11 +89,10 @@ class LiveServer:
     def start(self) -> LiveServer:
         # Port 0 on the first start lets the kernel pick a free port (no race with
         # other tests); a restart binds the same port again.
-        endpoint = f"tcp:port={self.port}:interface=127.0.0.1"
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-e", endpoint, "nidaa.asgi:application"],
+            [sys.executable, "manage.py", "web", "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -107,7 +106,7 @@ class LiveServer:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if not self.running:
-                raise RuntimeError(f"daphne exited early:\n{self.log()}")
+                raise RuntimeError(f"the web process exited early:\n{self.log()}")
             if not self.port:
                 found = _LISTENING.search(self.log()[offset:])
                 if found:
@@ -116,7 +115,7 @@ class LiveServer:
                 return
             time.sleep(0.1)
         self.kill()
-        raise RuntimeError(f"daphne did not become ready:\n{self.log()}")
+        raise RuntimeError(f"the web process did not become ready:\n{self.log()}")
 
     def _healthy(self) -> bool:
         try:

@@ -6,15 +6,18 @@ database when the suite runs on PostgreSQL.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+WAIT_SECONDS = 60.0  # an upper bound for a process to do its work or stop, never a pause
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -61,18 +64,17 @@ def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 
 
 def worker_start(env: dict[str, str], queues: str, *extra: str) -> subprocess.Popen[str]:
-    """The durable worker (``db_worker``) on ``queues``, polling every 0.2 s."""
+    """The worker process (``manage.py worker``) on ``queues``, polling every 0.2 s."""
     return subprocess.Popen(
         [
             sys.executable,
             "manage.py",
-            "db_worker",
+            "worker",
             "--queue-name",
             queues,
             "--interval",
             "0.2",
             "--no-startup-delay",
-            "--no-reload",
             *extra,
         ],
         cwd=ROOT,
@@ -81,3 +83,53 @@ def worker_start(env: dict[str, str], queues: str, *extra: str) -> subprocess.Po
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+class Process:
+    """One ``manage.py`` command running in the background, its output in ``log_path``."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, *args: str) -> None:
+        self.log_path = log_path
+        with log_path.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def wait_for(self, check: Callable[[], object]) -> None:
+        """Until ``check()`` holds; fails with the log if the process ends or time runs out."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not check():
+            assert self.process.poll() is None, self.log()
+            assert time.monotonic() < deadline, self.log()
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        """SIGTERM, as a supervisor stops it; its exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=WAIT_SECONDS)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def manage_start(tmp_path: Path) -> Iterator[Callable[..., Process]]:
+    """``manage_start(env, "scheduler", …)``: a background command, killed after the test."""
+    started: list[Process] = []
+
+    def start(env: dict[str, str], *args: str) -> Process:
+        started.append(Process(env, tmp_path / f"{args[0]}-{len(started)}.log", *args))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.kill()

@@ -1,6 +1,6 @@
-"""Serve the demo: the web process and its helpers, side by side, until Ctrl-C.
+"""Serve the demo: the web, worker and scheduler processes side by side, until Ctrl-C.
 
-The helpers run in sessions of their own, so the terminal's Ctrl-C reaches this
+They run in sessions of their own, so the terminal's Ctrl-C reaches this
 command alone: it stops them all at once (SIGTERM, then SIGKILL after
 :data:`STOP_GRACE_SECONDS`) instead of each one shutting down at its own pace.
 When a process cannot start or dies, the others are stopped and the command
@@ -31,35 +31,14 @@ MANAGE_PY = Path(__file__).resolve().parents[3] / "manage.py"
 STOP_GRACE_SECONDS = 1.5
 READY_TIMEOUT_SECONDS = 120.0
 
-# The helpers of the embedded deployment (DESIGN.md, "Processes"), beside the web process.
-HELPERS: list[tuple[str, list[str]]] = [
-    (
-        "worker",
-        [
-            str(MANAGE_PY),
-            "db_worker",
-            "--queue-name",
-            "default,notifications",
-            "--interval",
-            "1",
-            "--no-reload",
-        ],
-    ),
-    ("scheduler", [str(MANAGE_PY), "run_scheduler", "--interval", "30"]),
-    ("social-listen", [str(MANAGE_PY), "social_listen"]),
-    # Reads the social inbox journal (webhook bodies, polled X pages); see docs/social.md.
-    ("social-worker", [str(MANAGE_PY), "db_worker", "--queue-name", "social", "--no-reload"]),
-    ("acd", [str(MANAGE_PY), "acd_sweep"]),
-]
-
 
 def demo_processes(port: int) -> list[tuple[str, list[str]]]:
-    """Every process of the demo: (name, arguments after the Python interpreter)."""
-    web = ["-m", "daphne", "-b", HOST, "-p", str(port), "nidaa.asgi:application"]
-    return [("web", web), *HELPERS]
-
-
-PROCESSES = demo_processes(DEFAULT_PORT)
+    """The three processes of a deployment (docs/deployment.md): (name, arguments to Python)."""
+    return [
+        ("web", [str(MANAGE_PY), "web", "--host", HOST, "--port", str(port)]),
+        ("worker", [str(MANAGE_PY), "worker"]),
+        ("scheduler", [str(MANAGE_PY), "scheduler"]),
+    ]
 
 
 def port_free(port: int) -> bool:
@@ -81,7 +60,7 @@ def port_answers(port: int) -> bool:
 
 
 class Command(BaseCommand):
-    help = "Run the demo web server and its worker processes on http://127.0.0.1:PORT."
+    help = "Run the demo's web, worker and scheduler processes, on http://127.0.0.1:PORT."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

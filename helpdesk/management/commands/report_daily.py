@@ -1,7 +1,8 @@
 """Print one day's report summary (yesterday by default), or e-mail it to the supervisors.
 
-Meant for cron, e.g. ``15 6 * * * manage.py report_daily --email``: it exits
-non-zero when the mail cannot be sent, so cron reports the failure.
+The scheduler e-mails yesterday's every morning when ``NIDAA_DAILY_REPORT_EMAIL``
+is on; this command prints any day, or sends it again (``--email``). It exits
+non-zero when the mail cannot be sent.
 """
 
 from __future__ import annotations
@@ -9,14 +10,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from helpdesk.models import Role
-from helpdesk.selectors.reports import ReportFilter, Table, report_tables, report_timezone
+from helpdesk.jobs import report_daily_email
+from helpdesk.selectors.reports import report_daily_text, report_timezone
 
 
 def _day(value: str) -> datetime.date:
@@ -24,19 +22,6 @@ def _day(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--date must look like 2026-01-31, not {value!r}") from None
-
-
-def tables_as_text(tables: list[Table]) -> str:
-    lines: list[str] = []
-    for table in tables:
-        lines += ["", table.title, "-" * len(table.title)]
-        if not table.rows:
-            lines.append(_("Nothing in this period."))
-            continue
-        lines.append(" | ".join(str(column) for column in table.columns))
-        for row in table.rows:
-            lines.append(" | ".join("—" if value is None else str(value) for value in row))
-    return "\n".join(lines) + "\n"
 
 
 class Command(BaseCommand):
@@ -51,22 +36,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate(timezone=report_timezone())
         day: datetime.date = options["date"] or today - datetime.timedelta(days=1)
-        filters = ReportFilter(start=day, end=day)
-        title = _("Nidaa daily report for %(day)s") % {"day": day.isoformat()}
-        body = title + "\n" + tables_as_text(report_tables(filters=filters))
         if not options["email"]:
-            self.stdout.write(body)
+            self.stdout.write(report_daily_text(day=day)[1])
             return
-        recipients = list(
-            get_user_model()
-            .objects.filter(is_active=True, profile__role=Role.SUPERVISOR)
-            .exclude(email="")
-            .order_by("email")
-            .values_list("email", flat=True)
-        )
-        if not recipients:
+        sent = report_daily_email(day=day)
+        if not sent:
             raise CommandError("No active supervisor has an e-mail address.")
-        send_mail(title, body, None, recipients, fail_silently=False)
-        self.stdout.write(
-            f"Sent the report for {day.isoformat()} to {len(recipients)} supervisor(s)."
-        )
+        self.stdout.write(f"Sent the report for {day.isoformat()} to {sent} supervisor(s).")

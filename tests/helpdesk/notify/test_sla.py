@@ -217,8 +217,8 @@ def test_it_shows_the_reminder_in_the_section_workspace(
 def test_it_runs_one_scheduler_round_from_the_command_line(one_day_sla: Org) -> None:
     ticket = _with_the_section(one_day_sla, registered=timezone.now() - datetime.timedelta(days=30))
     out = StringIO()
-    call_command("run_scheduler", "--once", stdout=out)
-    assert "1 SLA alert(s)" in out.getvalue()
+    call_command("scheduler", "--once", "--job", "service.sweep", stdout=out)
+    assert "service.sweep: 1 SLA alert(s)" in out.getvalue()
     assert SLAAlert.objects.get().ticket == ticket
 
 
@@ -256,15 +256,3 @@ def test_it_lists_the_reminder_on_the_section_page(client: Any, one_day_sla: Org
     page = client.get("/section/").content.decode()
     start = page.index('id="alerts-title"')
     assert ticket.reference in page[start : page.index("</section>", start)]
-
-
-def test_it_runs_the_worker_and_the_scheduler_in_the_demo() -> None:
-    from demo.management.commands.demo_serve import PROCESSES
-
-    commands = [argv[1:3] for _name, argv in PROCESSES if argv[0].endswith("manage.py")]
-    assert ["run_scheduler", "--interval"] in commands
-    assert ["db_worker", "--queue-name"] in commands
-    queues = {
-        argv[argv.index("--queue-name") + 1] for _name, argv in PROCESSES if "db_worker" in argv
-    }
-    assert any("notifications" in q.split(",") for q in queues)

@@ -16,8 +16,8 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.notify.delivery import notification_deliver
-from tests.support.factories import Org, make_contact, make_ticket
 from tests.helpdesk.notify.fake_gateway import FakeSmsGateway
+from tests.support.factories import Org, make_contact, make_ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""A real ``db_worker`` process killed in the middle of a send, then restarted.
+"""A real worker process (``manage.py worker``) killed in the middle of a send, then restarted.
 
 Black-box: the worker, the scheduler and the set-up run as ``manage.py``
 subprocesses against a database of their own (a SQLite file, and a fresh
@@ -81,7 +81,7 @@ def test_it_delivers_exactly_once_when_the_worker_is_killed_mid_send(
         assert len(gateway.delivered) == 1  # the gateway took it; we never heard back
 
         time.sleep(1.5)  # the dead worker's lease (1 s) runs out
-        swept = manage(env, "run_scheduler", "--once")
+        swept = manage(env, "scheduler", "--once", "--job", "service.sweep")
         assert "1 notification(s) re-queued" in swept
         restarted = worker_start(env, "notifications", "--batch")
         output, _ = restarted.communicate(timeout=120)
@@ -111,7 +111,7 @@ def test_it_sends_once_when_the_original_task_and_the_sweep_both_run(
             "lease_until=timezone.now())\n"
         )
         manage(env, "shell", "-v", "0", "-c", claim)
-        manage(env, "run_scheduler", "--once")
+        manage(env, "scheduler", "--once", "--job", "service.sweep")
         worker = worker_start(env, "notifications", "--batch")
         output, _ = worker.communicate(timeout=120)
         assert worker.returncode == 0, output

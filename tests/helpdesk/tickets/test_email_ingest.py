@@ -7,10 +7,12 @@ import mailbox
 import sys
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 
+from helpdesk.jobs import core_jobs, maildir_ingest
 from helpdesk.models import Attachment, Conversation, Ticket, TicketEventKind, TicketStatus
 from tests.helpdesk.tickets.helpers import png_bytes
 from tests.support.factories import Org
@@ -104,6 +106,20 @@ def test_it_reads_a_maildir(org: Org, tmp_path: Path) -> None:
     box = mailbox.Maildir(tmp_path / "Maildir")
     box.add(_mail("<m1@example.org>"))
     call_command("email_ingest", maildir=str(tmp_path / "Maildir"), stdout=io.StringIO())
+    assert Ticket.objects.count() == 1
+
+
+def test_the_scheduler_ingests_what_arrived_in_the_maildir_once(
+    org: Org, tmp_path: Path, settings: Any
+) -> None:
+    settings.NIDAA_EMAIL_MAILDIR = str(tmp_path / "Maildir")
+    box = mailbox.Maildir(tmp_path / "Maildir")
+    box.add(_mail("<m1@example.org>"))
+    assert "email.ingest" in [job.name for job in core_jobs()]
+    assert maildir_ingest() == "1 e-mail(s) ingested, 0 already known, 0 refused"
+    assert maildir_ingest() == ""  # read: moved to cur/, not read again
+    [read] = list(box)
+    assert read.get_subdir() == "cur" and "S" in read.get_flags()
     assert Ticket.objects.count() == 1
 
 

@@ -72,6 +72,6 @@ def test_finding_10_the_documented_web_process_does_not_believe_every_client() -
 
     deployment = (Path(__file__).resolve().parents[3] / "docs" / "deployment.md").read_text()
     [web] = [line for line in deployment.splitlines() if line.startswith("| web |")]
-    command = web.split("|")[2]
-    assert "daphne" in command and "--proxy-headers helpdesk" not in command
+    command = web.split("|")[2].split("`")[1]
+    assert command.startswith("manage.py web") and "--proxy-headers" not in command
     assert "NIDAA_TRUSTED_PROXIES" in web

@@ -35,7 +35,7 @@ def test_finding_06_orphan_uploads_expire_and_are_deleted_by_the_scheduler(
     Attachment.objects.filter(pk=orphan.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=25)
     )
-    call_command("run_scheduler", "--once", stdout=StringIO())
+    call_command("scheduler", "--once", "--job", "service.sweep", stdout=StringIO())
     assert not Attachment.objects.filter(public_id=old).exists()
     assert not os.path.exists(path)
     assert Attachment.objects.filter(public_id=recent).exists()  # not old enough yet
@@ -52,7 +52,7 @@ def test_finding_06_an_upload_sent_in_a_message_is_kept(open_center: Any) -> Non
     Attachment.objects.filter(pk=kept.pk).update(
         created_at=timezone.now() - datetime.timedelta(days=30)
     )
-    call_command("run_scheduler", "--once", stdout=StringIO())
+    call_command("scheduler", "--once", "--job", "service.sweep", stdout=StringIO())
     assert Attachment.objects.filter(pk=kept.pk).exists()
 
 

@@ -38,6 +38,7 @@ from helpdesk import events, ratelimit
 from helpdesk.errors import DomainError
 from helpdesk.group_commit import WRITES
 from helpdesk.models import Conversation
+from helpdesk.services import distributor
 
 # Per connection, counted in memory: a runaway tab cannot flood the server.
 CONNECTION_FRAMES = 30
@@ -153,7 +154,9 @@ class CitizenChatConsumer(LoopConsumer):
                 status=fields["status"],
             )
         elif frame_type == "end":
-            await events.call(_on_conversation, services.chat_end, chat.conversation_id)
+            await events.call(
+                _on_conversation, distributor.conversation_end, chat.conversation_id, by="citizen"
+            )
             await self.send_json({"type": "ended"})
         elif frame_type == "rate":
             await events.call(

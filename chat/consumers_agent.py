@@ -275,9 +275,10 @@ class AgentConsoleConsumer(StaffSocket):
             )
         elif kind == "close":
             await call(
-                distributor.conversation_close,
-                user=user,
+                distributor.conversation_end,
                 conversation=fields["conversation"],
+                by="agent",
+                user=user,
                 disposition=fields["disposition"],
             )
         elif kind == "history":

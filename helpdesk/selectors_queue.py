@@ -33,7 +33,7 @@ LINE_STATES = (CS.OFFERED, CS.ASSIGNED)
 DEFAULT_HANDLE_SECONDS = 240
 REPLAY_LIMIT = 500
 QUEUE_LIST_LENGTH = 100  # the waiting conversations a console lists
-# The reason (and provisional disposition) of a chat the citizen ended (chat/services.py).
+# The reason (and provisional disposition) of a chat the citizen ended (``conversation_end``).
 CITIZEN_ENDED = "citizen_ended"
 # How long a chat the citizen ended waits on its agent's desk for the wrap-up.
 ENDED_KEPT = datetime.timedelta(hours=12)

@@ -5,8 +5,9 @@ frame, and events from the channel layer are forwarded. The console never goes
 stale: on every (re)connection the client sends ``resume`` with the last
 sequence number it holds per conversation; the answer is a fresh snapshot of
 the desk and the queue, then every transcript entry it missed, in order. After
-that ``sent_seq`` guarantees each message reaches the console exactly once and
-in sequence, whether it came from the replay or live (a gap is filled from the
+that each conversation's :class:`chat.sockets.Replay` (the citizen's socket
+uses the same) guarantees each message reaches the console exactly once and in
+sequence, whether it came from the replay or live (a gap is filled from the
 database before the newer message is sent).
 
 Nothing is missed silently. Every event about the agent's desk (an offer, an
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -32,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
 from chat.frames import MAX_ATTACHMENTS
-from chat.sockets import StaffSocket, scope_language
+from chat.sockets import Replay, StaffSocket, scope_language
 from helpdesk import events, safe_json, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
@@ -148,7 +150,7 @@ class AgentConsoleConsumer(StaffSocket):
         self.user = user
         self.language = scope_language(self.scope)  # error frames and labels in it
         session_groups = await self.session_begin(user)  # live until the session ends
-        self.sent_seq: dict[str, int] = {}
+        self.transcripts: dict[str, Replay] = {}  # the desk's conversations, followed
         self.seen_seq: OrderedDict[str, int] = OrderedDict()
         self.desk_seq = 0
         self.desk_seq_seen_by_heartbeat = 0
@@ -167,7 +169,7 @@ class AgentConsoleConsumer(StaffSocket):
         CONSOLES.leave(self)
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
-        for public_id in list(getattr(self, "sent_seq", {})):
+        for public_id in list(getattr(self, "transcripts", {})):
             await self.channel_layer.group_discard(
                 events.conversation_staff_group(public_id), self.channel_name
             )
@@ -323,7 +325,7 @@ class AgentConsoleConsumer(StaffSocket):
         self.synced = True
         desk = [*snapshot["offers"], *snapshot["conversations"]]
         on_desk = {item["id"] for item in desk}
-        for public_id in set(self.sent_seq) - on_desk:
+        for public_id in set(self.transcripts) - on_desk:
             await self.unfollow(public_id)
         await self.send_json({"type": "snapshot", **snapshot})
         for item in desk:
@@ -333,7 +335,7 @@ class AgentConsoleConsumer(StaffSocket):
     async def resync(self, reason: str) -> None:
         """The console missed a desk event: say so, and send the desk afresh."""
         await self.send_json({"type": "resync", "reason": reason})
-        await self.resume(dict(self.sent_seq))
+        await self.resume({pid: shown.sent_seq for pid, shown in self.transcripts.items()})
 
     async def check_desk(self, desk_seq: int) -> None:
         """A heartbeat found the desk ahead of us: if still so at the next one, resync.
@@ -357,50 +359,49 @@ class AgentConsoleConsumer(StaffSocket):
         behind = {
             public_id
             for public_id, last_seq in last_seqs.items()
-            if last_seq > self.sent_seq.get(public_id, last_seq)
+            if public_id in self.transcripts and last_seq > self.transcripts[public_id].sent_seq
         }
         for public_id in behind & self.transcripts_behind:
-            await self.send_missed(public_id)
+            await self.transcripts[public_id].missed()
         self.transcripts_behind = behind
 
     async def follow(self, public_id: str, seen: int | None = None) -> None:
         """Join a conversation's staff group first, then replay: nothing falls in between."""
-        if public_id not in self.sent_seq:
+        transcript = self.transcripts.get(public_id)
+        if transcript is None:
             await self.channel_layer.group_add(
                 events.conversation_staff_group(public_id), self.channel_name
             )
-            # Offered again after it left the desk: carry on from what was shown.
-            self.sent_seq[public_id] = self.seen_seq.pop(public_id, 0)
+            transcript = self.transcripts[public_id] = Replay(
+                fetch=partial(self.messages_after, public_id),
+                send=partial(self.send_message, public_id),
+                # Offered again after it left the desk: carry on from what was shown.
+                sent_seq=self.seen_seq.pop(public_id, 0),
+            )
         if seen is not None:
-            self.sent_seq[public_id] = max(0, seen)
-        await self.send_missed(public_id)
+            transcript.sent_seq = max(0, seen)
+        await transcript.missed()
 
     async def unfollow(self, public_id: str) -> None:
-        shown = self.sent_seq.pop(public_id, None)
-        if shown is not None:
+        transcript = self.transcripts.pop(public_id, None)
+        if transcript is not None:
             await self.channel_layer.group_discard(
                 events.conversation_staff_group(public_id), self.channel_name
             )
-            self.seen_seq[public_id] = shown
+            self.seen_seq[public_id] = transcript.sent_seq
             while len(self.seen_seq) > SEEN_REMEMBERED:
                 self.seen_seq.popitem(last=False)
 
-    async def send_missed(self, public_id: str, *, up_to_seq: int | None = None) -> None:
-        while True:
-            batch = await events.call(
-                _staff_messages_after,
-                self.user,
-                public_id,
-                after_seq=self.sent_seq.get(public_id, 0),
-                up_to_seq=up_to_seq,
-            )
-            for payload in batch:
-                await self.send_json(
-                    {"type": "message", "conversation": public_id, "message": payload}
-                )
-                self.sent_seq[public_id] = payload["seq"]
-            if len(batch) < selectors_queue.REPLAY_LIMIT:
-                return
+    async def messages_after(
+        self, public_id: str, after_seq: int, up_to_seq: int | None
+    ) -> list[dict[str, Any]]:
+        """The full transcript after ``after_seq``, while the conversation is on the desk."""
+        return await events.call(
+            _staff_messages_after, self.user, public_id, after_seq=after_seq, up_to_seq=up_to_seq
+        )
+
+    async def send_message(self, public_id: str, payload: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", "conversation": public_id, "message": payload})
 
     # ---- events from the channel layer -------------------------------------------------
 
@@ -413,14 +414,15 @@ class AgentConsoleConsumer(StaffSocket):
             return
         public_id = payload.get("conversation")
         if kind == "message.new":
-            if public_id in self.sent_seq and "internal" in payload["message"]:
-                await self.deliver_message(public_id, payload["message"])
+            transcript = self.transcripts.get(public_id)
+            if transcript is not None and "internal" in payload["message"]:
+                await transcript.deliver(payload["message"])
             return
         if kind in DESK_EVENTS:
             await self.desk_event(kind, public_id, payload)
             return
         if kind in ("typing", "message.receipt", "conversation.state"):
-            if public_id not in self.sent_seq:
+            if public_id not in self.transcripts:
                 return
         await self.send_json({"type": kind, **payload})
 
@@ -438,17 +440,6 @@ class AgentConsoleConsumer(StaffSocket):
         else:
             await self.unfollow(public_id)  # before the frame: nothing more about it follows
             await self.send_json({"type": kind, **payload})
-
-    async def deliver_message(self, public_id: str, message: dict[str, Any]) -> None:
-        seq = int(message["seq"])
-        sent = self.sent_seq.get(public_id, 0)
-        if seq <= sent:
-            return
-        if seq == sent + 1:
-            await self.send_json({"type": "message", "conversation": public_id, "message": message})
-            self.sent_seq[public_id] = seq
-            return
-        await self.send_missed(public_id, up_to_seq=seq)
 
 
 def _upload_ids(value: list[Any]) -> tuple[str, ...]:
@@ -474,8 +465,8 @@ def _staff_messages_after(
     conversation = _desk_conversation(user, public_id)
     if conversation is None:
         return []
-    batch = selectors_queue.staff_messages_after(
-        conversation, after_seq=after_seq, up_to_seq=up_to_seq
+    batch = selectors_queue.conversation_messages_after(
+        conversation, audience="staff", after_seq=after_seq, up_to_seq=up_to_seq
     )
     if after_seq == 0 and batch:  # the transcript opened on this console
         _log_read(user, AccessObject.CONVERSATION, conversation, "console.transcript")

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat import services
-from chat.frames import FrameError, parse_frame
+from chat.frames import CITIZEN_FRAMES, FrameError
 from chat.session import (
     ChatState,
     chat_state_for_session,
@@ -100,7 +100,7 @@ class CitizenChatConsumer(LoopConsumer):
             await self.send_error("rate_limited", _("Slow down: too many frames."))
             return
         try:
-            frame_type, fields = parse_frame(text_data)
+            frame_type, fields = CITIZEN_FRAMES.parse(text_data)
         except FrameError as exc:
             await self.send_error(
                 exc.code,

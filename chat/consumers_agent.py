@@ -1,6 +1,6 @@
 """The agent console's socket at ``/ws/agent/`` (see ``docs/agent-console.md``).
 
-Thin: frames are checked against :data:`FRAMES`, one service is called per
+Thin: frames are checked against ``chat.frames.CONSOLE_FRAMES``, one service is called per
 frame, and events from the channel layer are forwarded. The console never goes
 stale: on every (re)connection the client sends ``resume`` with the last
 sequence number it holds per conversation; the answer is a fresh snapshot of
@@ -22,8 +22,8 @@ leave from the loop) and replies go through the process's group commit.
 
 from __future__ import annotations
 
-import uuid
 from collections import OrderedDict
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -33,9 +33,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.console_hub import CONSOLES
-from chat.frames import MAX_ATTACHMENTS
+from chat.frames import CONSOLE_FRAMES, FrameError
 from chat.sockets import Replay, StaffSocket, scope_language
-from helpdesk import events, safe_json, selectors_queue
+from helpdesk import events, selectors_queue
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
 from helpdesk.models import AccessObject, AccessVia, Conversation, Skill
@@ -48,56 +48,6 @@ CLOSE_FORBIDDEN = 4403
 # so that one offered again is not replayed from the start on the same connection.
 SEEN_REMEMBERED = 500
 DESK_EVENTS = ("offer.new", "offer.withdrawn", "assignment.new", "assignment.ended")
-
-# frame type → {field: (type, required)}
-FRAMES: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    "heartbeat": {},
-    "resume": {"conversations": (dict, False)},
-    "presence": {"presence": (str, True)},
-    "accept": {"conversation": (str, True)},
-    "decline": {"conversation": (str, True)},
-    "pick": {"conversation": (str, True)},
-    "send": {
-        "conversation": (str, True),
-        "text": (str, True),
-        "client_id": (str, True),
-        "internal": (bool, False),
-        "attachment_ids": (list, False),
-    },
-    "typing": {"conversation": (str, True), "active": (bool, True)},
-    "read": {"conversation": (str, True), "seq": (int, True)},
-    "transfer": {
-        "conversation": (str, True),
-        "to_agent": (int, False),
-        "to_skill": (str, False),
-        "note": (str, False),
-    },
-    "wrap_up": {"conversation": (str, True)},
-    "close": {"conversation": (str, True), "disposition": (str, True)},
-    "history": {"conversation": (str, True)},
-    "ticket_prefill": {"conversation": (str, True)},
-    "ticket_create": {"conversation": (str, True), "ticket": (dict, True)},
-}
-
-
-def parse(content: Any) -> tuple[str, dict[str, Any]]:
-    if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-        raise InvalidInput(_("A frame is a JSON object with a “type”."), code="invalid_frame")
-    kind = content["type"]
-    schema = FRAMES.get(kind)
-    if schema is None:
-        raise InvalidInput(_("Unknown frame type."), code="unknown_frame")
-    fields: dict[str, Any] = {}
-    for name, (expected, required) in schema.items():
-        value = content.get(name)
-        if value is None:
-            if required:
-                raise InvalidInput(_("Missing field “%(f)s”.") % {"f": name}, code="invalid_frame")
-            continue
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise InvalidInput(_("Field “%(f)s” is malformed.") % {"f": name}, code="invalid_frame")
-        fields[name] = value
-    return kind, fields
 
 
 def _may_serve(user: Any) -> bool:
@@ -112,12 +62,12 @@ def _may_supervise(user: Any) -> bool:
 
 def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
     to_agent = None
-    if "to_agent" in fields:
+    if fields["to_agent"] is not None:
         to_agent = get_user_model().objects.filter(pk=fields["to_agent"]).first()
         if to_agent is None:
             raise InvalidInput(_("Unknown colleague."), code="unknown_agent")
     to_skill = None
-    if fields.get("to_skill"):
+    if fields["to_skill"]:
         to_skill = Skill.objects.filter(code=fields["to_skill"]).first()
         if to_skill is None:
             raise InvalidInput(_("Unknown queue."), code="unknown_skill")
@@ -126,7 +76,7 @@ def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
         conversation=fields["conversation"],
         to_agent=to_agent,
         to_skill=to_skill,
-        note=fields.get("note", ""),
+        note=fields["note"],
     )
 
 
@@ -181,34 +131,23 @@ class AgentConsoleConsumer(StaffSocket):
             return
         # A frame the server cannot read earns an error frame; the connection stays.
         with translation.override(self.language):
-            if text_data is None:
-                await self.send_error(
-                    InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"),
-                    None,
-                )
+            try:
+                kind, fields = CONSOLE_FRAMES.parse(text_data)
+            except FrameError as exc:
+                await self.send_error(exc.code, exc.message, exc.frame)
                 return
             try:
-                content = safe_json.loads(text_data)
-            except safe_json.MalformedJson as exc:
-                await self.send_error(InvalidInput(exc.message, code=exc.code), None)
-                return
-        await self.receive_json(content)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        with translation.override(self.language):
-            try:
-                kind, fields = parse(content)
                 await self.dispatch_frame(kind, fields)
             except DomainError as exc:
-                await self.send_error(exc, content)
+                await self.send_error(exc.code, exc.message, {"type": kind, **fields})
 
-    async def send_error(self, exc: DomainError, content: Any) -> None:
+    async def send_error(self, code: str, message: str, frame: Mapping[str, Any] | None) -> None:
         """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
-        frame = content if isinstance(content, dict) else {}
+        frame = frame or {}
         error: dict[str, Any] = {
             "type": "error",
-            "code": exc.code,
-            "message": exc.message,
+            "code": code,
+            "message": message,
             "frame": frame.get("type") if isinstance(frame.get("type"), str) else None,
         }
         for name in ("conversation", "client_id"):
@@ -225,7 +164,7 @@ class AgentConsoleConsumer(StaffSocket):
             await self.check_desk(desk_seq)
             await self.check_transcripts(last_seqs)
         elif kind == "resume":
-            await self.resume(fields.get("conversations", {}))
+            await self.resume(fields["conversations"])
         elif kind == "presence":
             await call(presence.presence_set, user=user, presence=fields["presence"])
         elif kind == "accept":
@@ -244,8 +183,8 @@ class AgentConsoleConsumer(StaffSocket):
                 conversation=fields["conversation"],
                 text=fields["text"],
                 client_id=fields["client_id"],
-                internal=fields.get("internal", False),
-                attachment_ids=_upload_ids(fields.get("attachment_ids", [])),
+                internal=fields["internal"],
+                attachment_ids=fields["attachment_ids"],
             )
             await self.send_json(
                 {
@@ -316,7 +255,7 @@ class AgentConsoleConsumer(StaffSocket):
 
     # ---- never stale ----------------------------------------------------------------
 
-    async def resume(self, last_seen: dict[str, Any]) -> None:
+    async def resume(self, last_seen: Mapping[str, Any]) -> None:
         """Snapshot of desk and queue, then every missed transcript entry, in order."""
         snapshot = await events.call(
             selectors_queue.console_snapshot, self.user.pk, queue=CONSOLES.latest_queue
@@ -440,17 +379,6 @@ class AgentConsoleConsumer(StaffSocket):
         else:
             await self.unfollow(public_id)  # before the frame: nothing more about it follows
             await self.send_json({"type": kind, **payload})
-
-
-def _upload_ids(value: list[Any]) -> tuple[str, ...]:
-    if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
-        raise InvalidInput(
-            _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}, code="invalid_frame"
-        )
-    try:
-        return tuple(str(uuid.UUID(item)) for item in value)
-    except ValueError:
-        raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
 
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:

@@ -1,10 +1,11 @@
 """The agent console's socket at ``/ws/agent/`` (see ``docs/agent-console.md``).
 
-Thin: frames are checked against ``chat.frames.CONSOLE_FRAMES``, one service is called per
-frame, and events from the channel layer are forwarded. The console never goes
-stale: on every (re)connection the client sends ``resume`` with the last
-sequence number it holds per conversation; the answer is a fresh snapshot of
-the desk and the queue, then every transcript entry it missed, in order. After
+Thin: frames are checked against ``chat.frames.CONSOLE_FRAMES``, one service
+is called per frame, and events from the channel layer are forwarded. The
+console never goes stale: on every (re)connection the client sends ``resume``
+with the last sequence number it holds per conversation; the answer is a fresh
+snapshot of the desk and the queue, then every transcript entry it missed, in
+order. After
 that each conversation's :class:`chat.sockets.Replay` (the citizen's socket
 uses the same) guarantees each message reaches the console exactly once and in
 sequence, whether it came from the replay or live (a gap is filled from the

@@ -368,6 +368,11 @@ def test_the_citizen_ending_a_served_chat_leaves_it_to_the_agents_wrap_up(org) -
     assert [event for event, _data in _events(served)].count("closed") == 1
 
 
+def test_the_system_must_say_why_it_ends_a_conversation(org) -> None:
+    with pytest.raises(ValueError):
+        conversation_end(conversation=make_waiting(), by="system")
+
+
 def test_ending_a_closed_conversation_again_changes_nothing(org) -> None:
     served = make_waiting(state="assigned", assignee=make_agent())
     conversation_end(conversation=served, by="citizen")

@@ -143,8 +143,7 @@ def _attachment_ids(name: str, value: Any) -> tuple[str, ...]:
 
 def _upload_ids(name: str, value: Any) -> tuple[str, ...]:
     """The console's attachments: unknown ids are the service's ``unknown_attachment``."""
-    if not isinstance(value, list):
-        raise _typed(list)(name, value)
+    value = _typed(list)(name, value)
     if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
         raise FrameError(
             "invalid_frame",
@@ -297,7 +296,7 @@ CITIZEN_FRAMES = FrameSet(
     schemas=_CITIZEN, unknown_type="unknown_type", strict=True, max_chars=MAX_FRAME_CHARS
 )
 
-# Every console frame but two names a conversation, checked to be yours by its service.
+# Most console frames name a conversation; the frame's service checks that it is yours.
 _CONVERSATION = {"conversation": Field(_typed(str))}
 
 CONSOLE_FRAMES = FrameSet(

@@ -24,20 +24,22 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from chat import selectors, services
-from chat.frames import FrameError, parse_frame
+from chat import services
+from chat.frames import CITIZEN_FRAMES, FrameError
 from chat.session import (
     ChatState,
     chat_state_for_session,
     session_from_token,
     session_token,
 )
-from chat.sockets import LoopConsumer
+from chat.sockets import LoopConsumer, Replay
 from chat.views import SESSION_LIMIT
 from helpdesk import events, ratelimit
 from helpdesk.errors import DomainError
 from helpdesk.group_commit import WRITES
 from helpdesk.models import Conversation
+from helpdesk.selectors.queue import conversation_messages_after
+from helpdesk.services import distributor
 
 # Per connection, counted in memory: a runaway tab cannot flood the server.
 CONNECTION_FRAMES = 30
@@ -68,12 +70,12 @@ def _start(**form: Any) -> tuple[str, ChatState]:
 
 class CitizenChatConsumer(LoopConsumer):
     chat: ChatState | None
-    sent_seq: int
+    transcript: Replay | None
 
     async def connect(self) -> None:
         self.chat = None
+        self.transcript = None
         self.language = "ar"
-        self.sent_seq = 0
         # A token bucket: CONNECTION_FRAMES per window, two numbers per socket.
         self.allowance = float(CONNECTION_FRAMES)
         self.allowance_at = time.monotonic()
@@ -98,7 +100,7 @@ class CitizenChatConsumer(LoopConsumer):
             await self.send_error("rate_limited", _("Slow down: too many frames."))
             return
         try:
-            frame_type, fields = parse_frame(text_data)
+            frame_type, fields = CITIZEN_FRAMES.parse(text_data)
         except FrameError as exc:
             await self.send_error(
                 exc.code,
@@ -153,7 +155,9 @@ class CitizenChatConsumer(LoopConsumer):
                 status=fields["status"],
             )
         elif frame_type == "end":
-            await events.call(_on_conversation, services.chat_end, chat.conversation_id)
+            await events.call(
+                _on_conversation, distributor.conversation_end, chat.conversation_id, by="citizen"
+            )
             await self.send_json({"type": "ended"})
         elif frame_type == "rate":
             await events.call(
@@ -197,7 +201,7 @@ class CitizenChatConsumer(LoopConsumer):
 
     async def join(self, public_id: str) -> None:
         """Join the conversation's group before reading it: an event published in
-        between is then both read and queued, and ``sent_seq`` drops the second copy."""
+        between is then both read and queued, and the ``Replay`` drops the second copy."""
         await self.channel_layer.group_add(events.conversation_group(public_id), self.channel_name)
 
     async def leave(self, public_id: str) -> None:
@@ -208,7 +212,9 @@ class CitizenChatConsumer(LoopConsumer):
     async def begin(self, chat: ChatState, *, last_seq: int) -> None:
         self.chat = chat
         self.language = chat.language
-        self.sent_seq = last_seq
+        self.transcript = Replay(
+            fetch=self.messages_after, send=self.send_message, sent_seq=last_seq
+        )
         await self.send_json(
             {
                 "type": "welcome",
@@ -220,25 +226,21 @@ class CitizenChatConsumer(LoopConsumer):
             }
         )
         if chat.last_seq > last_seq:  # nothing missed: no read at all
-            await self.send_missed()
+            await self.transcript.missed()
 
-    async def send_missed(self, *, up_to_seq: int | None = None) -> None:
-        """Every citizen-visible message after ``sent_seq`` (up to ``up_to_seq``), in order."""
+    async def messages_after(self, after_seq: int, up_to_seq: int | None) -> list[dict[str, Any]]:
+        """What the citizen may see of the transcript after ``after_seq``."""
         assert self.chat is not None
-        while True:
-            batch = await events.call(
-                selectors.conversation_messages_after,
-                self.chat.conversation_id,
-                after_seq=self.sent_seq,
-                up_to_seq=up_to_seq,
-            )
-            for payload in batch:
-                await self.send_json({"type": "message", "message": payload})
-                self.sent_seq = payload["seq"]
-            if len(batch) < selectors.REPLAY_LIMIT:
-                break
-        if up_to_seq is not None:
-            self.sent_seq = max(self.sent_seq, up_to_seq)
+        return await events.call(
+            conversation_messages_after,
+            self.chat.conversation_id,
+            audience="citizen",
+            after_seq=after_seq,
+            up_to_seq=up_to_seq,
+        )
+
+    async def send_message(self, payload: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", "message": payload})
 
     async def message(self, chat: ChatState, fields: dict[str, Any]) -> None:
         if not await ratelimit.ahit(MESSAGE_LIMIT, self.address):
@@ -269,8 +271,8 @@ class CitizenChatConsumer(LoopConsumer):
         kind, payload = event["event"], event["payload"]
         if self.chat is None or payload.get("conversation") != self.chat.public_id:
             return
-        if kind == "message.new":
-            await self.deliver_message(payload["message"])
+        if kind == "message.new" and self.transcript is not None:
+            await self.transcript.deliver(payload["message"])
         elif kind == "message.receipt":
             await self.send_json(
                 {"type": "receipt", "seq": payload["seq"], "status": payload["status"]}
@@ -289,18 +291,6 @@ class CitizenChatConsumer(LoopConsumer):
                     "estimated_wait_seconds": payload["estimated_wait_seconds"],
                 }
             )
-
-    async def deliver_message(self, payload: dict[str, Any]) -> None:
-        seq = int(payload["seq"])
-        if seq <= self.sent_seq:
-            return  # already replayed or sent: never twice
-        if seq == self.sent_seq + 1:
-            await self.send_json({"type": "message", "message": payload})
-            self.sent_seq = seq
-            return
-        # A gap: internal notes (never shown) or an event from another process
-        # that overtook an earlier one. The database has them all, in order.
-        await self.send_missed(up_to_seq=seq)
 
     # ---- helpers -----------------------------------------------------------------
 

@@ -1,9 +1,11 @@
-"""The citizen's WebSocket frames: their schemas, and the errors a bad frame earns.
+"""The frames clients send on both sockets: their schemas, and the errors a bad frame earns.
 
-Every client frame is a JSON object with a ``type`` that names one of
-``CLIENT_FRAMES``; each field is checked against its spec; unknown types and
-unknown fields are refused. ``docs/protocol.md`` describes the same schemas for
-people writing clients.
+Every client frame is a JSON object with a ``type`` that names one of its
+socket's :class:`FrameSet`; each field is checked against its declared
+:class:`Field`. The citizen's socket (``CITIZEN_FRAMES``, ``docs/protocol.md``)
+is strict: unknown fields are refused and a frame has a size limit. The agent
+console (``CONSOLE_FRAMES``, ``docs/agent-console.md``) ignores unknown fields
+and reads ``null`` as absent, as its clients were promised.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -40,6 +43,7 @@ class FrameError(Exception):
         self.field = field
         self.frame_type: str | None = None
         self.client_msg_id: str | None = None
+        self.frame: Mapping[str, Any] | None = None  # the object it came in, when it was one
 
 
 Check = Callable[[str, Any], Any]
@@ -88,6 +92,19 @@ def _str(max_length: int, *, code: str = "invalid_frame") -> Check:
     return check
 
 
+def _typed(expected: type) -> Check:
+    """Any value of the JSON type ``expected`` (``true`` is not an integer)."""
+
+    def check(name: str, value: Any) -> Any:
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise FrameError(
+                "invalid_frame", _("Field “%(f)s” is malformed.") % {"f": name}, field=name
+            )
+        return value
+
+    return check
+
+
 def _bool(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise _invalid(name, _("true or false"))
@@ -124,6 +141,21 @@ def _attachment_ids(name: str, value: Any) -> tuple[str, ...]:
         raise _invalid(name, _("a list of upload ids")) from None
 
 
+def _upload_ids(name: str, value: Any) -> tuple[str, ...]:
+    """The console's attachments: unknown ids are the service's ``unknown_attachment``."""
+    value = _typed(list)(name, value)
+    if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
+        raise FrameError(
+            "invalid_frame",
+            _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS},
+            field=name,
+        )
+    try:
+        return tuple(str(uuid.UUID(item)) for item in value)
+    except ValueError:
+        raise FrameError("unknown_attachment", _("Unknown attachment."), field=name) from None
+
+
 def _coordinate(value: Any, limit: int) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -144,7 +176,7 @@ def _location(name: str, value: Any) -> tuple[Decimal, Decimal]:
     )
 
 
-CLIENT_FRAMES: dict[str, dict[str, Field]] = {
+_CITIZEN: dict[str, dict[str, Field]] = {
     # The pre-chat form on the socket itself (the same fields as POST /chat/api/session).
     "start": {
         "name": Field(_str(200)),
@@ -184,51 +216,121 @@ CLIENT_FRAMES: dict[str, dict[str, Field]] = {
 }
 
 
-def parse_frame(text: str | None) -> tuple[str, dict[str, Any]]:
-    """The frame's type and its validated fields, or a ``FrameError`` saying what is wrong."""
-    if text is None:
-        raise FrameError("binary_not_supported", _("Send frames as JSON text."))
-    if len(text) > MAX_FRAME_CHARS:
-        raise FrameError(
-            "frame_too_large",
-            _("The frame is too large (at most %(n)d characters).") % {"n": MAX_FRAME_CHARS},
-        )
-    try:
-        frame = safe_json.loads(text)
-    except safe_json.MalformedJson as exc:
-        raise FrameError(exc.code, exc.message) from None
-    if not isinstance(frame, dict):
-        raise FrameError("invalid_frame", _("A frame must be a JSON object."))
-    frame_type = frame.get("type")
-    if not isinstance(frame_type, str) or frame_type not in CLIENT_FRAMES:
-        raise FrameError("unknown_type", _("Unknown frame type."), field="type")
-    try:
-        return frame_type, _fields(frame, CLIENT_FRAMES[frame_type])
-    except FrameError as exc:
-        # Say which frame failed, so a client can mark that one message as not sent.
-        exc.frame_type = frame_type
-        client_id = frame.get("client_msg_id")
-        if isinstance(client_id, str) and _CLIENT_ID.match(client_id):
-            exc.client_msg_id = client_id
-        raise
+@dataclass(frozen=True)
+class FrameSet:
+    """The frames one socket accepts, and how it treats what is not declared.
 
+    ``strict`` (the citizen's socket): a field no schema declares is refused, ``null``
+    is a value its check judges, and a frame without a ``type`` is of an unknown
+    type. Otherwise (the console): undeclared fields are ignored, ``null`` is an
+    absent field, and a frame without a ``type`` is ``invalid_frame``.
+    ``unknown_type``: the error code of a type not in ``schemas``.
+    ``max_chars``: text frames longer than this are refused unread.
+    """
 
-def _fields(frame: dict[str, Any], schema: dict[str, Field]) -> dict[str, Any]:
-    unknown = sorted(set(frame) - set(schema) - {"type"})
-    if unknown:
-        raise FrameError(
-            "invalid_frame",
-            _("Unknown field “%(field)s”.") % {"field": unknown[0]},
-            field=unknown[0],
-        )
-    fields: dict[str, Any] = {}
-    for name, spec in schema.items():
-        if name in frame:
-            fields[name] = spec.check(name, frame[name])
-        elif spec.required:
+    schemas: Mapping[str, Mapping[str, Field]]
+    unknown_type: str
+    strict: bool
+    max_chars: int | None = None
+
+    def parse(self, text: str | None) -> tuple[str, dict[str, Any]]:
+        """The frame's type and its validated fields, or a ``FrameError`` saying what is wrong."""
+        if text is None:
+            raise FrameError("binary_not_supported", _("Send frames as JSON text."))
+        if self.max_chars is not None and len(text) > self.max_chars:
             raise FrameError(
-                "invalid_frame", _("“%(field)s” is required.") % {"field": name}, field=name
+                "frame_too_large",
+                _("The frame is too large (at most %(n)d characters).") % {"n": self.max_chars},
             )
-        else:
-            fields[name] = spec.default
-    return fields
+        try:
+            frame = safe_json.loads(text)
+        except safe_json.MalformedJson as exc:
+            raise FrameError(exc.code, exc.message) from None
+        if not isinstance(frame, dict):
+            raise FrameError("invalid_frame", _("A frame must be a JSON object."))
+        try:
+            return self._checked(frame)
+        except FrameError as exc:
+            # Say which frame failed, so a client can mark that one message as not sent.
+            exc.frame = frame
+            frame_type = frame.get("type")
+            if isinstance(frame_type, str) and frame_type in self.schemas:
+                exc.frame_type = frame_type
+                client_id = frame.get("client_msg_id")
+                if isinstance(client_id, str) and _CLIENT_ID.match(client_id):
+                    exc.client_msg_id = client_id
+            raise
+
+    def _checked(self, frame: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        frame_type = frame.get("type")
+        if not isinstance(frame_type, str) and not self.strict:
+            raise FrameError(
+                "invalid_frame", _("A frame is a JSON object with a “type”."), field="type"
+            )
+        if not isinstance(frame_type, str) or frame_type not in self.schemas:
+            raise FrameError(self.unknown_type, _("Unknown frame type."), field="type")
+        schema = self.schemas[frame_type]
+        if self.strict:
+            unknown = sorted(set(frame) - set(schema) - {"type"})
+            if unknown:
+                raise FrameError(
+                    "invalid_frame",
+                    _("Unknown field “%(field)s”.") % {"field": unknown[0]},
+                    field=unknown[0],
+                )
+        fields: dict[str, Any] = {}
+        for name, spec in schema.items():
+            present = name in frame and (self.strict or frame[name] is not None)
+            if present:
+                fields[name] = spec.check(name, frame[name])
+            elif spec.required:
+                raise FrameError(
+                    "invalid_frame", _("“%(field)s” is required.") % {"field": name}, field=name
+                )
+            else:
+                fields[name] = spec.default
+        return frame_type, fields
+
+
+CITIZEN_FRAMES = FrameSet(
+    schemas=_CITIZEN, unknown_type="unknown_type", strict=True, max_chars=MAX_FRAME_CHARS
+)
+
+# Most console frames name a conversation; the frame's service checks that it is yours.
+_CONVERSATION = {"conversation": Field(_typed(str))}
+
+CONSOLE_FRAMES = FrameSet(
+    schemas={
+        "heartbeat": {},
+        # {conversation id: the last seq the console shows}
+        "resume": {
+            "conversations": Field(_typed(dict), required=False, default=MappingProxyType({}))
+        },
+        "presence": {"presence": Field(_typed(str))},
+        "accept": _CONVERSATION,
+        "decline": _CONVERSATION,
+        "pick": _CONVERSATION,
+        "send": {
+            **_CONVERSATION,
+            "text": Field(_typed(str)),
+            "client_id": Field(_typed(str)),
+            "internal": Field(_typed(bool), required=False, default=False),
+            "attachment_ids": Field(_upload_ids, required=False, default=()),
+        },
+        "typing": {**_CONVERSATION, "active": Field(_typed(bool))},
+        "read": {**_CONVERSATION, "seq": Field(_typed(int))},
+        "transfer": {
+            **_CONVERSATION,
+            "to_agent": Field(_typed(int), required=False, default=None),
+            "to_skill": Field(_typed(str), required=False, default=""),
+            "note": Field(_typed(str), required=False, default=""),
+        },
+        "wrap_up": _CONVERSATION,
+        "close": {**_CONVERSATION, "disposition": Field(_typed(str))},
+        "history": _CONVERSATION,
+        "ticket_prefill": _CONVERSATION,
+        "ticket_create": {**_CONVERSATION, "ticket": Field(_typed(dict))},
+    },
+    unknown_type="unknown_frame",
+    strict=False,
+)

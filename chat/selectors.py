@@ -1,4 +1,4 @@
-"""Reads for the citizen's chat: is anyone there, and what did I miss."""
+"""Reads for the citizen's chat: is anyone there, and the transcript to mail."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from django.utils.translation import gettext as _
 
 from helpdesk import adapters
 from helpdesk.business_hours import Calendar
-from helpdesk.models import AgentProfile, Channel, Conversation, Message, OrganisationSettings
-from helpdesk.payloads import message_payload
-from helpdesk.selectors.queue import agents_available
-
-REPLAY_LIMIT = 500  # one hello never replays more than this; the client asks again from there
+from helpdesk.models import AgentProfile, Channel, Conversation, OrganisationSettings
+from helpdesk.selectors.queue import agents_available, conversation_messages_after
 
 
 @dataclass(frozen=True)
@@ -71,21 +68,6 @@ def chat_availability(*, desk: str = "", now: datetime.datetime | None = None) -
     )
 
 
-def conversation_messages_after(
-    conversation: Conversation | int, *, after_seq: int, up_to_seq: int | None = None
-) -> list[dict[str, Any]]:
-    """What the citizen sees of the conversation after ``after_seq``, in order."""
-    messages = (
-        Message.objects.filter(conversation=conversation, seq__gt=after_seq, is_internal=False)
-        .select_related("sender_user__profile")
-        .prefetch_related("attachments")
-        .order_by("seq")
-    )
-    if up_to_seq is not None:
-        messages = messages.filter(seq__lte=up_to_seq)
-    return [message_payload(message) for message in messages[:REPLAY_LIMIT]]
-
-
 def conversation_agent_name(conversation: Conversation) -> str:
     if conversation.assignee_id is None:
         return ""
@@ -118,7 +100,7 @@ def conversation_transcript(conversation: Conversation) -> str:
         "bot": _("Assistant"),
     }
     lines = [_("Conversation %(id)s") % {"id": conversation.public_id}, ""]
-    for payload in conversation_messages_after(conversation, after_seq=0):
+    for payload in conversation_messages_after(conversation, audience="citizen", after_seq=0):
         at = timezone.localtime(datetime.datetime.fromisoformat(payload["created_at"]))
         stamp = at.strftime("%Y-%m-%d %H:%M")
         if payload["sender"] == "system":

@@ -3,8 +3,9 @@
 Citizen messages enter the core through ``conversation_receive`` only, so the
 assistant and the live queue see web chat exactly as they see social media.
 What is particular to the widget lives here: starting a session from the
-pre-chat form, leaving a message out of hours, typing and read receipts,
-ending the chat, the rating and the transcript.
+pre-chat form, leaving a message out of hours, typing and read receipts, the
+rating and the transcript. Ending the chat is the core's
+(``helpdesk.services.distributor.conversation_end``), as for every channel.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from chat import selectors
 from chat.mail import transcript_mail_send
 from chat.session import ChatState
-from helpdesk import acd, events, ratelimit
+from helpdesk import events, ratelimit
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.media import image_store
@@ -40,14 +41,12 @@ from helpdesk.models import (
 from helpdesk.services.contacts import contact_create
 from helpdesk.services.conversations import (
     ReceiveResult,
-    citizen_group,
     conversation_greet,
     conversation_open,
     conversation_receive,
     staff_group,
-    system_event_record,
 )
-from helpdesk.services.distributor import desk_event
+from helpdesk.services.distributor import conversation_end
 from helpdesk.services.tickets import ticket_from_left_message
 from helpdesk.services.uploads import upload_quota_check
 from helpdesk.text import clean_text
@@ -194,7 +193,12 @@ def chat_leave_message(
             chat=ChatState.of(conversation), client_msg_id=client_msg_id, text=text
         )
         ticket = ticket_from_left_message(conversation=conversation, text=received.message.text)
-        _close(conversation, reason="left_message", data={"reference": ticket.reference})
+        conversation_end(
+            conversation=conversation,
+            by="system",
+            reason="left_message",
+            data={"reference": ticket.reference},
+        )
     return ticket
 
 
@@ -260,34 +264,6 @@ def chat_receipt(*, conversation: Conversation, seq: int, status: str) -> int:
                 {"conversation": str(conversation.public_id), "seq": seq, "status": status},
             )
     return changed
-
-
-def _close(conversation: Conversation, *, reason: str, data: dict[str, Any] | None = None) -> None:
-    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if locked.state == ConversationState.CLOSED:
-        return
-    locked.state = ConversationState.CLOSED
-    locked.closed_at = timezone.now()
-    locked.disposition = locked.disposition or reason
-    locked.save(update_fields=["state", "closed_at", "disposition"])
-    system_event_record(locked, event="closed", data={"reason": reason, **(data or {})})
-    state = {"conversation": str(locked.public_id), "state": locked.state}
-    events.publish(citizen_group(locked), "conversation.state", state)
-    events.publish(staff_group(locked), "conversation.state", state)
-    acd.kick("closed")
-    if locked.assignee_id is not None:
-        desk_event(
-            locked.assignee_id,
-            "assignment.ended",
-            {"conversation": str(locked.public_id), "reason": reason},
-        )
-    conversation.state, conversation.closed_at = locked.state, locked.closed_at
-
-
-@transaction.atomic
-def chat_end(*, conversation: Conversation) -> None:
-    """The citizen ended the chat."""
-    _close(conversation, reason="citizen_ended")
 
 
 def chat_rate(*, conversation: Conversation, rating: int, comment: str = "") -> None:

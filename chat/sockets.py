@@ -8,10 +8,15 @@ waited for the group commit in progress). Our consumers touch the database
 only through ``events.call``, ``database_sync_to_async`` and the group commit,
 which close stale connections around each call themselves (Channels'
 ``DatabaseSyncToAsync``), so these consumers dispatch on the loop alone.
+
+:class:`Replay` is how both the citizen's socket and the agent console show a
+transcript exactly once and in order, whether a message comes from the
+database or live.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -23,6 +28,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from helpdesk import events, staff_sessions
 from helpdesk.models import AgentProfile
+from helpdesk.selectors.queue import REPLAY_LIMIT
 
 # A staff socket whose session ended (logout, deactivation, a new password or role).
 CLOSE_SESSION_ENDED = 4401
@@ -40,6 +46,53 @@ class LoopConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         await self.disconnect(message["code"])
         raise StopConsumer()
+
+
+# The transcript after a seq (up to another), as the socket's reader may see it.
+Fetch = Callable[[int, int | None], Awaitable[list[dict[str, Any]]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Replay:
+    """One conversation's transcript as one socket shows it: every ``seq`` once, in order.
+
+    ``sent_seq`` is the last seq shown. The socket joins the conversation's group
+    *before* the first :meth:`missed`, so a message published in between is both
+    read and queued; :meth:`deliver` drops the second copy. A live message right
+    after ``sent_seq`` is sent; one further on means a gap (a note the reader may
+    not see, an event from another process that overtook an earlier one, or one
+    the layer lost), filled from the database first. ``fetch`` reads what the
+    reader may see (:func:`helpdesk.selectors.queue.conversation_messages_after`);
+    ``send`` writes one message frame.
+    """
+
+    def __init__(self, *, fetch: Fetch, send: Send, sent_seq: int = 0) -> None:
+        self.fetch = fetch
+        self.send = send
+        self.sent_seq = sent_seq
+
+    async def missed(self, *, up_to_seq: int | None = None) -> None:
+        """Every message after ``sent_seq`` (up to ``up_to_seq``), in batches, in order."""
+        while True:
+            batch = await self.fetch(self.sent_seq, up_to_seq)
+            for payload in batch:
+                await self.send(payload)
+                self.sent_seq = int(payload["seq"])
+            if len(batch) < REPLAY_LIMIT:
+                break
+        if up_to_seq is not None:  # what lies between was not for this reader
+            self.sent_seq = max(self.sent_seq, up_to_seq)
+
+    async def deliver(self, payload: dict[str, Any]) -> None:
+        """A message published live: sent once, after everything before it."""
+        seq = int(payload["seq"])
+        if seq <= self.sent_seq:
+            return  # already replayed or sent: never twice
+        if seq == self.sent_seq + 1:
+            await self.send(payload)
+            self.sent_seq = seq
+            return
+        await self.missed(up_to_seq=seq)
 
 
 def _role_of(user_id: int) -> str | None:

@@ -1,12 +1,14 @@
 """The agent console's socket at ``/ws/agent/`` (see ``docs/agent-console.md``).
 
-Thin: frames are checked against :data:`FRAMES`, one service is called per
-frame, and events from the channel layer are forwarded. The console never goes
-stale: on every (re)connection the client sends ``resume`` with the last
-sequence number it holds per conversation; the answer is a fresh snapshot of
-the desk and the queue, then every transcript entry it missed, in order. After
-that ``sent_seq`` guarantees each message reaches the console exactly once and
-in sequence, whether it came from the replay or live (a gap is filled from the
+Thin: frames are checked against ``chat.frames.CONSOLE_FRAMES``, one service
+is called per frame, and events from the channel layer are forwarded. The
+console never goes stale: on every (re)connection the client sends ``resume``
+with the last sequence number it holds per conversation; the answer is a fresh
+snapshot of the desk and the queue, then every transcript entry it missed, in
+order. After
+that each conversation's :class:`chat.sockets.Replay` (the citizen's socket
+uses the same) guarantees each message reaches the console exactly once and in
+sequence, whether it came from the replay or live (a gap is filled from the
 database before the newer message is sent).
 
 Nothing is missed silently. Every event about the agent's desk (an offer, an
@@ -21,8 +23,9 @@ leave from the loop) and replies go through the process's group commit.
 
 from __future__ import annotations
 
-import uuid
 from collections import OrderedDict
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -31,9 +34,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.console.hub import CONSOLES
-from chat.frames import MAX_ATTACHMENTS
-from chat.sockets import StaffSocket, scope_language
-from helpdesk import events, safe_json
+from chat.frames import CONSOLE_FRAMES, FrameError
+from chat.sockets import Replay, StaffSocket, scope_language
+from helpdesk import events
+from helpdesk.selectors import queue as queue_selectors
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
 from helpdesk.models import AccessObject, AccessVia, Conversation, Skill
@@ -48,56 +52,6 @@ CLOSE_FORBIDDEN = 4403
 SEEN_REMEMBERED = 500
 DESK_EVENTS = ("offer.new", "offer.withdrawn", "assignment.new", "assignment.ended")
 
-# frame type → {field: (type, required)}
-FRAMES: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
-    "heartbeat": {},
-    "resume": {"conversations": (dict, False)},
-    "presence": {"presence": (str, True)},
-    "accept": {"conversation": (str, True)},
-    "decline": {"conversation": (str, True)},
-    "pick": {"conversation": (str, True)},
-    "send": {
-        "conversation": (str, True),
-        "text": (str, True),
-        "client_id": (str, True),
-        "internal": (bool, False),
-        "attachment_ids": (list, False),
-    },
-    "typing": {"conversation": (str, True), "active": (bool, True)},
-    "read": {"conversation": (str, True), "seq": (int, True)},
-    "transfer": {
-        "conversation": (str, True),
-        "to_agent": (int, False),
-        "to_skill": (str, False),
-        "note": (str, False),
-    },
-    "wrap_up": {"conversation": (str, True)},
-    "close": {"conversation": (str, True), "disposition": (str, True)},
-    "history": {"conversation": (str, True)},
-    "ticket_prefill": {"conversation": (str, True)},
-    "ticket_create": {"conversation": (str, True), "ticket": (dict, True)},
-}
-
-
-def parse(content: Any) -> tuple[str, dict[str, Any]]:
-    if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-        raise InvalidInput(_("A frame is a JSON object with a “type”."), code="invalid_frame")
-    kind = content["type"]
-    schema = FRAMES.get(kind)
-    if schema is None:
-        raise InvalidInput(_("Unknown frame type."), code="unknown_frame")
-    fields: dict[str, Any] = {}
-    for name, (expected, required) in schema.items():
-        value = content.get(name)
-        if value is None:
-            if required:
-                raise InvalidInput(_("Missing field “%(f)s”.") % {"f": name}, code="invalid_frame")
-            continue
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise InvalidInput(_("Field “%(f)s” is malformed.") % {"f": name}, code="invalid_frame")
-        fields[name] = value
-    return kind, fields
-
 
 def _may_serve(user: Any) -> bool:
     return bool(
@@ -111,12 +65,12 @@ def _may_supervise(user: Any) -> bool:
 
 def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
     to_agent = None
-    if "to_agent" in fields:
+    if fields["to_agent"] is not None:
         to_agent = get_user_model().objects.filter(pk=fields["to_agent"]).first()
         if to_agent is None:
             raise InvalidInput(_("Unknown colleague."), code="unknown_agent")
     to_skill = None
-    if fields.get("to_skill"):
+    if fields["to_skill"]:
         to_skill = Skill.objects.filter(code=fields["to_skill"]).first()
         if to_skill is None:
             raise InvalidInput(_("Unknown queue."), code="unknown_skill")
@@ -125,7 +79,7 @@ def _transfer(user: Any, fields: dict[str, Any]) -> Conversation:
         conversation=fields["conversation"],
         to_agent=to_agent,
         to_skill=to_skill,
-        note=fields.get("note", ""),
+        note=fields["note"],
     )
 
 
@@ -149,7 +103,7 @@ class AgentConsoleConsumer(StaffSocket):
         self.user = user
         self.language = scope_language(self.scope)  # error frames and labels in it
         session_groups = await self.session_begin(user)  # live until the session ends
-        self.sent_seq: dict[str, int] = {}
+        self.transcripts: dict[str, Replay] = {}  # the desk's conversations, followed
         self.seen_seq: OrderedDict[str, int] = OrderedDict()
         self.desk_seq = 0
         self.desk_seq_seen_by_heartbeat = 0
@@ -168,7 +122,7 @@ class AgentConsoleConsumer(StaffSocket):
         CONSOLES.leave(self)
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
-        for public_id in list(getattr(self, "sent_seq", {})):
+        for public_id in list(getattr(self, "transcripts", {})):
             await self.channel_layer.group_discard(
                 events.conversation_staff_group(public_id), self.channel_name
             )
@@ -180,34 +134,23 @@ class AgentConsoleConsumer(StaffSocket):
             return
         # A frame the server cannot read earns an error frame; the connection stays.
         with translation.override(self.language):
-            if text_data is None:
-                await self.send_error(
-                    InvalidInput(_("Send frames as JSON text."), code="binary_not_supported"),
-                    None,
-                )
+            try:
+                kind, fields = CONSOLE_FRAMES.parse(text_data)
+            except FrameError as exc:
+                await self.send_error(exc.code, exc.message, exc.frame)
                 return
             try:
-                content = safe_json.loads(text_data)
-            except safe_json.MalformedJson as exc:
-                await self.send_error(InvalidInput(exc.message, code=exc.code), None)
-                return
-        await self.receive_json(content)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        with translation.override(self.language):
-            try:
-                kind, fields = parse(content)
                 await self.dispatch_frame(kind, fields)
             except DomainError as exc:
-                await self.send_error(exc, content)
+                await self.send_error(exc.code, exc.message, {"type": kind, **fields})
 
-    async def send_error(self, exc: DomainError, content: Any) -> None:
+    async def send_error(self, code: str, message: str, frame: Mapping[str, Any] | None) -> None:
         """``frame``, and the ``conversation`` and ``client_id`` it named: what failed."""
-        frame = content if isinstance(content, dict) else {}
+        frame = frame or {}
         error: dict[str, Any] = {
             "type": "error",
-            "code": exc.code,
-            "message": exc.message,
+            "code": code,
+            "message": message,
             "frame": frame.get("type") if isinstance(frame.get("type"), str) else None,
         }
         for name in ("conversation", "client_id"):
@@ -224,7 +167,7 @@ class AgentConsoleConsumer(StaffSocket):
             await self.check_desk(desk_seq)
             await self.check_transcripts(last_seqs)
         elif kind == "resume":
-            await self.resume(fields.get("conversations", {}))
+            await self.resume(fields["conversations"])
         elif kind == "presence":
             await call(presence.presence_set, user=user, presence=fields["presence"])
         elif kind == "accept":
@@ -243,8 +186,8 @@ class AgentConsoleConsumer(StaffSocket):
                 conversation=fields["conversation"],
                 text=fields["text"],
                 client_id=fields["client_id"],
-                internal=fields.get("internal", False),
-                attachment_ids=_upload_ids(fields.get("attachment_ids", [])),
+                internal=fields["internal"],
+                attachment_ids=fields["attachment_ids"],
             )
             await self.send_json(
                 {
@@ -276,9 +219,10 @@ class AgentConsoleConsumer(StaffSocket):
             )
         elif kind == "close":
             await call(
-                distributor.conversation_close,
-                user=user,
+                distributor.conversation_end,
                 conversation=fields["conversation"],
+                by="agent",
+                user=user,
                 disposition=fields["disposition"],
             )
         elif kind == "history":
@@ -314,7 +258,7 @@ class AgentConsoleConsumer(StaffSocket):
 
     # ---- never stale ----------------------------------------------------------------
 
-    async def resume(self, last_seen: dict[str, Any]) -> None:
+    async def resume(self, last_seen: Mapping[str, Any]) -> None:
         """Snapshot of desk and queue, then every missed transcript entry, in order."""
         snapshot = await events.call(
             queue_selectors.console_snapshot, self.user.pk, queue=CONSOLES.latest_queue
@@ -323,7 +267,7 @@ class AgentConsoleConsumer(StaffSocket):
         self.synced = True
         desk = [*snapshot["offers"], *snapshot["conversations"]]
         on_desk = {item["id"] for item in desk}
-        for public_id in set(self.sent_seq) - on_desk:
+        for public_id in set(self.transcripts) - on_desk:
             await self.unfollow(public_id)
         await self.send_json({"type": "snapshot", **snapshot})
         for item in desk:
@@ -333,7 +277,7 @@ class AgentConsoleConsumer(StaffSocket):
     async def resync(self, reason: str) -> None:
         """The console missed a desk event: say so, and send the desk afresh."""
         await self.send_json({"type": "resync", "reason": reason})
-        await self.resume(dict(self.sent_seq))
+        await self.resume({pid: shown.sent_seq for pid, shown in self.transcripts.items()})
 
     async def check_desk(self, desk_seq: int) -> None:
         """A heartbeat found the desk ahead of us: if still so at the next one, resync.
@@ -357,50 +301,49 @@ class AgentConsoleConsumer(StaffSocket):
         behind = {
             public_id
             for public_id, last_seq in last_seqs.items()
-            if last_seq > self.sent_seq.get(public_id, last_seq)
+            if public_id in self.transcripts and last_seq > self.transcripts[public_id].sent_seq
         }
         for public_id in behind & self.transcripts_behind:
-            await self.send_missed(public_id)
+            await self.transcripts[public_id].missed()
         self.transcripts_behind = behind
 
     async def follow(self, public_id: str, seen: int | None = None) -> None:
         """Join a conversation's staff group first, then replay: nothing falls in between."""
-        if public_id not in self.sent_seq:
+        transcript = self.transcripts.get(public_id)
+        if transcript is None:
             await self.channel_layer.group_add(
                 events.conversation_staff_group(public_id), self.channel_name
             )
-            # Offered again after it left the desk: carry on from what was shown.
-            self.sent_seq[public_id] = self.seen_seq.pop(public_id, 0)
+            transcript = self.transcripts[public_id] = Replay(
+                fetch=partial(self.messages_after, public_id),
+                send=partial(self.send_message, public_id),
+                # Offered again after it left the desk: carry on from what was shown.
+                sent_seq=self.seen_seq.pop(public_id, 0),
+            )
         if seen is not None:
-            self.sent_seq[public_id] = max(0, seen)
-        await self.send_missed(public_id)
+            transcript.sent_seq = max(0, seen)
+        await transcript.missed()
 
     async def unfollow(self, public_id: str) -> None:
-        shown = self.sent_seq.pop(public_id, None)
-        if shown is not None:
+        transcript = self.transcripts.pop(public_id, None)
+        if transcript is not None:
             await self.channel_layer.group_discard(
                 events.conversation_staff_group(public_id), self.channel_name
             )
-            self.seen_seq[public_id] = shown
+            self.seen_seq[public_id] = transcript.sent_seq
             while len(self.seen_seq) > SEEN_REMEMBERED:
                 self.seen_seq.popitem(last=False)
 
-    async def send_missed(self, public_id: str, *, up_to_seq: int | None = None) -> None:
-        while True:
-            batch = await events.call(
-                _staff_messages_after,
-                self.user,
-                public_id,
-                after_seq=self.sent_seq.get(public_id, 0),
-                up_to_seq=up_to_seq,
-            )
-            for payload in batch:
-                await self.send_json(
-                    {"type": "message", "conversation": public_id, "message": payload}
-                )
-                self.sent_seq[public_id] = payload["seq"]
-            if len(batch) < queue_selectors.REPLAY_LIMIT:
-                return
+    async def messages_after(
+        self, public_id: str, after_seq: int, up_to_seq: int | None
+    ) -> list[dict[str, Any]]:
+        """The full transcript after ``after_seq``, while the conversation is on the desk."""
+        return await events.call(
+            _staff_messages_after, self.user, public_id, after_seq=after_seq, up_to_seq=up_to_seq
+        )
+
+    async def send_message(self, public_id: str, payload: dict[str, Any]) -> None:
+        await self.send_json({"type": "message", "conversation": public_id, "message": payload})
 
     # ---- events from the channel layer -------------------------------------------------
 
@@ -413,14 +356,15 @@ class AgentConsoleConsumer(StaffSocket):
             return
         public_id = payload.get("conversation")
         if kind == "message.new":
-            if public_id in self.sent_seq and "internal" in payload["message"]:
-                await self.deliver_message(public_id, payload["message"])
+            transcript = self.transcripts.get(public_id)
+            if transcript is not None and "internal" in payload["message"]:
+                await transcript.deliver(payload["message"])
             return
         if kind in DESK_EVENTS:
             await self.desk_event(kind, public_id, payload)
             return
         if kind in ("typing", "message.receipt", "conversation.state"):
-            if public_id not in self.sent_seq:
+            if public_id not in self.transcripts:
                 return
         await self.send_json({"type": kind, **payload})
 
@@ -439,28 +383,6 @@ class AgentConsoleConsumer(StaffSocket):
             await self.unfollow(public_id)  # before the frame: nothing more about it follows
             await self.send_json({"type": kind, **payload})
 
-    async def deliver_message(self, public_id: str, message: dict[str, Any]) -> None:
-        seq = int(message["seq"])
-        sent = self.sent_seq.get(public_id, 0)
-        if seq <= sent:
-            return
-        if seq == sent + 1:
-            await self.send_json({"type": "message", "conversation": public_id, "message": message})
-            self.sent_seq[public_id] = seq
-            return
-        await self.send_missed(public_id, up_to_seq=seq)
-
-
-def _upload_ids(value: list[Any]) -> tuple[str, ...]:
-    if len(value) > MAX_ATTACHMENTS or not all(isinstance(item, str) for item in value):
-        raise InvalidInput(
-            _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}, code="invalid_frame"
-        )
-    try:
-        return tuple(str(uuid.UUID(item)) for item in value)
-    except ValueError:
-        raise InvalidInput(_("Unknown attachment."), code="unknown_attachment") from None
-
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:
     """The heartbeat's one hop: alive, the desk's number, each desk transcript's last seq."""
@@ -474,8 +396,8 @@ def _staff_messages_after(
     conversation = _desk_conversation(user, public_id)
     if conversation is None:
         return []
-    batch = queue_selectors.staff_messages_after(
-        conversation, after_seq=after_seq, up_to_seq=up_to_seq
+    batch = queue_selectors.conversation_messages_after(
+        conversation, audience="staff", after_seq=after_seq, up_to_seq=up_to_seq
     )
     if after_seq == 0 and batch:  # the transcript opened on this console
         _log_read(user, AccessObject.CONVERSATION, conversation, "console.transcript")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncHour
@@ -30,9 +30,12 @@ LOAD_STATES = (ConversationState.OFFERED, ConversationState.ASSIGNED, Conversati
 # A line is in use while a citizen is offered to or talking with an agent.
 LINE_STATES = (ConversationState.OFFERED, ConversationState.ASSIGNED)
 DEFAULT_HANDLE_SECONDS = 240
+# One replay never sends more than this; the socket asks again from there.
 REPLAY_LIMIT = 500
+# Who reads a transcript: the citizen, or staff (internal notes too).
+Audience = Literal["citizen", "staff"]
 QUEUE_LIST_LENGTH = 100  # the waiting conversations a console lists
-# The reason (and provisional disposition) of a chat the citizen ended (chat/services.py).
+# The reason (and provisional disposition) of a chat the citizen ended (``conversation_end``).
 CITIZEN_ENDED = "citizen_ended"
 # How long a chat the citizen ended waits on its agent's desk for the wrap-up.
 ENDED_KEPT = datetime.timedelta(hours=12)
@@ -239,19 +242,30 @@ def desk_tickets(conversation_ids: list[int]) -> dict[int, list[dict[str, str]]]
     return found
 
 
-def staff_messages_after(
-    conversation: Conversation, *, after_seq: int, up_to_seq: int | None = None
+def conversation_messages_after(
+    conversation: Conversation | int,
+    *,
+    audience: Audience,
+    after_seq: int,
+    up_to_seq: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The full transcript (notes and system events too) after ``after_seq``, in order."""
+    """The transcript after ``after_seq`` (up to ``up_to_seq``) in order, as ``audience`` sees it.
+
+    The citizen sees what was said to them; staff also see internal notes and what
+    only staff are shown. At most ``REPLAY_LIMIT``: a socket asks again from there.
+    """
     messages = (
         Message.objects.filter(conversation=conversation, seq__gt=after_seq)
         .select_related("sender_user__profile")
         .prefetch_related("attachments")
         .order_by("seq")
     )
+    if audience == "citizen":
+        messages = messages.filter(is_internal=False)
     if up_to_seq is not None:
         messages = messages.filter(seq__lte=up_to_seq)
-    return [message_payload(m, for_staff=True) for m in messages[:REPLAY_LIMIT]]
+    for_staff = audience == "staff"
+    return [message_payload(m, for_staff=for_staff) for m in messages[:REPLAY_LIMIT]]
 
 
 def contact_history(conversation: Conversation) -> dict[str, Any]:

@@ -1,9 +1,12 @@
-"""The live queue and the automatic distributor (ACD).
+"""The live queue, the automatic distributor (ACD) and a conversation's life with agents.
 
 One queue holds the waiting conversations of every channel, first served
 first by priority then waiting time. The distributor offers the head of the
 queue to the available agent with the skill, language and channel it needs
-and spare capacity: least loaded first, then longest idle.
+and spare capacity: least loaded first, then longest idle. Offers, assignment,
+transfer, wrap-up and the end (``conversation_end``, whoever ends it) are
+written here once, for every channel and both sockets; opening and the
+assistant's hand-over to the queue are in ``conversations``.
 
 Race-free across web processes: every decision that adds to an agent's load
 (offer, assignment, transfer, pick, reassign) runs in one transaction that
@@ -22,7 +25,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,6 +63,8 @@ from helpdesk.services.conversations import (
 logger = logging.getLogger(__name__)
 CS = ConversationState
 BATCH = 100  # waiting conversations looked at per decision
+# Who ends a conversation (``conversation_end``).
+EndedBy = Literal["citizen", "agent", "system"]
 
 
 # ---- locks and small helpers --------------------------------------------------------
@@ -488,7 +493,7 @@ def agent_conversations_release(*, user: Any, reason: str) -> int:
                 _requeue(conversation, skip_user_id=user.pk)
                 system_event_record(conversation, event="requeued", data={"reason": reason})
             else:
-                _close(conversation, disposition=conversation.disposition or "", reason=reason)
+                _close(conversation, disposition=conversation.disposition, reason=reason)
             released += 1
     return released
 
@@ -656,40 +661,74 @@ def conversation_wrap_up(*, user: Any, conversation: Conversation | str) -> Conv
     return locked
 
 
-def conversation_close(
-    *, user: Any, conversation: Conversation | str, disposition: str
+# Why a conversation ended, when the party that ended it names no other reason.
+END_REASONS: dict[str, str] = {"citizen": CITIZEN_ENDED, "agent": "agent_closed"}
+
+
+def conversation_end(
+    *,
+    conversation: Conversation | str,
+    by: EndedBy,
+    reason: str = "",
+    user: Any = None,
+    disposition: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Conversation:
-    """Close with the agent's disposition code; the agent's slot frees for the next one."""
-    if disposition not in Disposition.values:
+    """End a conversation, whoever ends it: the one way any channel closes one.
+
+    Whoever ends it, an offer is withdrawn from the agent's desk, an assignment
+    ends there, the citizen's and the staff's clients are told, and the
+    distributor runs once this commits, so the freed agent takes the next in line.
+
+    - ``by="agent"``: ``user``, who serves it (or supervises), closes it with a
+      ``disposition`` code. A chat the citizen ended already only gets the code
+      (the agent's wrap-up); it is not closed twice.
+    - ``by="citizen"``: the citizen left. A chat an agent served stays on their desk
+      for the wrap-up, with the disposition ``citizen_ended`` until they record one.
+    - ``by="system"``: the center closed it, for the ``reason`` given (a message left
+      out of hours, the agent gone during the wrap-up, a portal report converted to its
+      ticket with the ``disposition`` ``ticket_created``).
+
+    ``data``: added to the ``closed`` event the transcript records (a ticket's
+    ``reference``). Ending a closed conversation again changes nothing.
+    """
+    reason = reason or END_REASONS.get(by, "")
+    if not reason:
+        raise ValueError("the system names the reason a conversation ends")
+    if (by == "agent" or disposition) and disposition not in Disposition.values:
         raise InvalidInput(_("Choose how the conversation ended."), code="invalid_disposition")
     with transaction.atomic():
         locked = _conversation_locked(conversation)
-        if is_ended_by_citizen(locked) and locked.assignee_id == user.pk:
-            # The citizen ended it; the agent's wrap-up records how it ended.
-            locked.disposition = disposition
-            locked.save(update_fields=["disposition"])
-            system_event_record(locked, event="wrap_up", data={"disposition": disposition})
+        if by == "agent":
+            if is_ended_by_citizen(locked) and locked.assignee_id == user.pk:
+                # The citizen ended it; the agent's wrap-up records how it ended.
+                locked.disposition = disposition
+                locked.save(update_fields=["disposition"])
+                system_event_record(locked, event="wrap_up", data={"disposition": disposition})
+                return locked
+            _ensure_handles(locked, user)
+        elif locked.state == CS.CLOSED:
             return locked
-        _ensure_handles(locked, user)
-        _close(locked, disposition=disposition, reason="agent_closed")
+        _close(
+            locked,
+            disposition=disposition or locked.disposition or reason,
+            reason=reason,
+            data=data,
+        )
+    if isinstance(conversation, Conversation):  # the caller's instance shows the end too
+        conversation.state, conversation.closed_at = locked.state, locked.closed_at
+        conversation.disposition = locked.disposition
     return locked
 
 
-def conversation_close_handled(
-    *, conversation: Conversation, disposition: str, reason: str
-) -> Conversation:
-    """Close a conversation that a service handled whole, without an agent (a portal
-    report converted to its ticket); ``reason`` names the service in the transcript."""
-    if disposition not in Disposition.values:
-        raise InvalidInput(_("Choose how the conversation ended."), code="invalid_disposition")
-    with transaction.atomic():
-        locked = _conversation_locked(conversation)
-        if locked.state != CS.CLOSED:
-            _close(locked, disposition=disposition, reason=reason)
-    return locked
-
-
-def _close(conversation: Conversation, *, disposition: str, reason: str) -> None:
+def _close(
+    conversation: Conversation,
+    *,
+    disposition: str,
+    reason: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    offered_to = conversation.offered_to_id if conversation.state == CS.OFFERED else None
     conversation.state = CS.CLOSED
     conversation.closed_at = timezone.now()
     conversation.disposition = disposition
@@ -698,10 +737,13 @@ def _close(conversation: Conversation, *, disposition: str, reason: str) -> None
     conversation.save(
         update_fields=["state", "closed_at", "disposition", "offered_to", "offer_expires_at"]
     )
-    system_event_record(
-        conversation, event="closed", data={"disposition": disposition, "reason": reason}
-    )
+    recorded = {"reason": reason, **(data or {})}
+    if disposition and disposition != reason:  # a code someone chose, not the reason again
+        recorded["disposition"] = disposition
+    system_event_record(conversation, event="closed", data=recorded)
     _state_changed(conversation)
+    if offered_to is not None:
+        _withdrawn(conversation, offered_to)
     if conversation.assignee_id is not None:
         _ended(conversation, conversation.assignee_id, reason)
     if conversation.queued_at is not None or conversation.assignee_id is not None:

@@ -35,7 +35,7 @@ from helpdesk.selectors.worklists import category_suggest
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import phone_or_error
 from helpdesk.services.conversations import conversation_open, conversation_receive
-from helpdesk.services.distributor import conversation_close_handled
+from helpdesk.services.distributor import conversation_end
 from helpdesk.services.notifications import partner_callback_queue
 from helpdesk.services.tickets import ticket_create
 from helpdesk.text import MAX_MESSAGE_LENGTH, clean_text, html_to_text
@@ -158,8 +158,9 @@ def portal_report_submit(
                 message=received.message,
                 conversation=conversation,
             )
-        conversation_close_handled(
+        conversation_end(
             conversation=conversation,
+            by="system",
             disposition=Disposition.TICKET_CREATED,
             reason="portal_report",
         )

@@ -10,6 +10,7 @@ from django.core import mail
 from chat import services
 from helpdesk.models import Message, Notification
 from helpdesk.notify.delivery import notification_deliver
+from helpdesk.services.distributor import conversation_end
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
 from tests.support.factories import actor, make_staff, make_ticket
 
@@ -28,7 +29,7 @@ def deliver_all() -> None:
 
 def test_it_puts_the_update_into_the_chat_even_after_the_chat_ended(org: Any) -> None:
     conversation = services.chat_start(name="Maryam", language="en")
-    services.chat_end(conversation=conversation)
+    conversation_end(conversation=conversation, by="citizen")
     ticket = make_ticket(
         org, contact=conversation.contact, conversation=conversation, channel="webchat"
     )

@@ -685,6 +685,32 @@ async def test_it_ends_the_chat_for_the_citizen(ws: WebsocketCommunicator, live_
     assert conversation.state == "closed"
 
 
+def _served_while_another_waits(chat: Chat) -> Conversation:
+    """The chat is assigned to its agent, who has no room for another; a second citizen waits."""
+    from helpdesk.models import OrganisationSettings
+    from tests.support.factories import make_waiting
+
+    OrganisationSettings.objects.update(max_lines=10)
+    chat.agent.profile.max_concurrent = 1
+    chat.agent.profile.save(update_fields=["max_concurrent"])
+    Conversation.objects.filter(pk=chat.conversation.pk).update(
+        state="assigned", assignee=chat.agent
+    )
+    return make_waiting()
+
+
+async def test_when_the_citizen_ends_the_chat_the_freed_agent_is_offered_the_next_in_line(
+    ws: WebsocketCommunicator, live_chat: Chat
+) -> None:
+    waiting = await database_sync_to_async(_served_while_another_waits)(live_chat)
+    await hello(ws, live_chat)
+    await frames_until_quiet(ws)
+    await ws.send_json_to({"type": "end"})
+    assert {"type": "ended"} in await frames_until_quiet(ws)
+    waiting = await database_sync_to_async(Conversation.objects.get)(pk=waiting.pk)
+    assert (waiting.state, waiting.offered_to_id) == ("offered", live_chat.agent.pk)
+
+
 async def test_it_records_the_rating_after_the_chat(
     ws: WebsocketCommunicator, live_chat: Chat
 ) -> None:

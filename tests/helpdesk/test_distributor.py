@@ -17,7 +17,7 @@ from helpdesk.models import (
 )
 from helpdesk.selectors.queue import queue_places
 from helpdesk.services.distributor import (
-    conversation_close,
+    conversation_end,
     conversation_pick,
     conversation_reassign,
     conversation_transfer,
@@ -306,7 +306,9 @@ def test_closing_needs_a_disposition_code(org) -> None:
     agent = make_agent()
     served = make_waiting(state="assigned", assignee=agent)
     with pytest.raises(InvalidInput):
-        conversation_close(user=agent, conversation=str(served.public_id), disposition="whatever")
+        conversation_end(
+            conversation=str(served.public_id), by="agent", user=agent, disposition="whatever"
+        )
 
 
 def test_closing_frees_the_slot_for_the_next_in_line(org) -> None:
@@ -315,10 +317,67 @@ def test_closing_frees_the_slot_for_the_next_in_line(org) -> None:
     served = make_waiting(state="assigned", assignee=agent)
     waiting = make_waiting()
     assert distribute() == 0
-    conversation_close(user=agent, conversation=str(served.public_id), disposition="answered")
+    conversation_end(
+        conversation=str(served.public_id), by="agent", user=agent, disposition="answered"
+    )
     distribute()
     assert _state(served).disposition == "answered"
     assert _state(waiting).assignee_id == agent.pk
+
+
+@pytest.mark.parametrize("by", ["agent", "citizen"])
+def test_whoever_ends_the_chat_the_freed_agent_takes_the_next_in_line_at_once(
+    org, by: str, django_capture_on_commit_callbacks
+) -> None:
+    _auto_accept()
+    agent = make_agent(max_concurrent=1)
+    served = make_waiting(state="assigned", assignee=agent)
+    waiting = make_waiting()
+    # As a socket's frame runs: the end commits, and the distributor runs after the commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        if by == "agent":
+            conversation_end(conversation=served, by="agent", user=agent, disposition="answered")
+        else:
+            conversation_end(conversation=served, by="citizen")
+    assert _state(served).state == "closed"
+    assert _state(waiting).assignee_id == agent.pk
+
+
+def test_a_citizen_who_leaves_before_the_offer_is_answered_withdraws_it(org) -> None:
+    agent = make_agent(display_name="Aisha")
+    offered = make_waiting()
+    distribute()
+    desk_seq = AgentProfile.objects.get(user=agent).desk_seq
+    conversation_end(conversation=offered, by="citizen")
+    offered = _state(offered)
+    assert offered.state == "closed"
+    assert (offered.offered_to_id, offered.offer_expires_at) == (None, None)
+    # One desk event, offer.withdrawn, tells the agent's console to drop the offer.
+    assert AgentProfile.objects.get(user=agent).desk_seq == desk_seq + 1
+    assert _events(offered)[-1] == ("closed", {"reason": "citizen_ended"})
+
+
+def test_the_citizen_ending_a_served_chat_leaves_it_to_the_agents_wrap_up(org) -> None:
+    agent = make_agent()
+    served = make_waiting(state="assigned", assignee=agent)
+    conversation_end(conversation=served, by="citizen")
+    assert (_state(served).state, served.disposition) == ("closed", "citizen_ended")
+    # The agent's close records how it ended; it is not closed a second time.
+    conversation_end(conversation=served, by="agent", user=agent, disposition="answered")
+    assert _state(served).disposition == "answered"
+    assert [event for event, _data in _events(served)].count("closed") == 1
+
+
+def test_the_system_must_say_why_it_ends_a_conversation(org) -> None:
+    with pytest.raises(ValueError):
+        conversation_end(conversation=make_waiting(), by="system")
+
+
+def test_ending_a_closed_conversation_again_changes_nothing(org) -> None:
+    served = make_waiting(state="assigned", assignee=make_agent())
+    conversation_end(conversation=served, by="citizen")
+    conversation_end(conversation=served, by="citizen")
+    assert [event for event, _data in _events(served)].count("closed") == 1
 
 
 def test_picking_from_the_queue_follows_the_supervisors_switch(org) -> None:

@@ -24,7 +24,7 @@ from django.db import transaction  # noqa: E402
 from helpdesk.errors import DomainError  # noqa: E402
 from helpdesk.models import Contact, Conversation, Skill  # noqa: E402
 from helpdesk.services.conversations import conversation_open, conversation_to_queue  # noqa: E402
-from helpdesk.services.distributor import conversation_close, distribute  # noqa: E402
+from helpdesk.services.distributor import conversation_end, distribute  # noqa: E402
 
 PRIORITIES = [1, 1, 2, 3, 1, 0, 2]
 
@@ -75,7 +75,9 @@ def close_all(deadline: float) -> None:
 
             user = get_user_model().objects.get(pk=assignee_id)
             try:
-                conversation_close(user=user, conversation=str(public_id), disposition="answered")
+                conversation_end(
+                    conversation=str(public_id), by="agent", user=user, disposition="answered"
+                )
             except DomainError:
                 pass  # the other process closed it first
     sys.exit("queue not empty before the deadline")

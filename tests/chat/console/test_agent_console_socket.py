@@ -12,7 +12,7 @@ from chat.console.consumer import AgentConsoleConsumer
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.models import Message
 from helpdesk.services.conversations import conversation_receive, message_post
-from helpdesk.services.distributor import distribute
+from helpdesk.services.distributor import conversation_end, distribute
 from tests.support.asgi_scope import signed_in_session
 from tests.support.factories import make_agent, make_org, make_staff, make_waiting
 
@@ -305,6 +305,19 @@ async def test_every_desk_event_is_numbered_in_order(org_and_agent) -> None:
         snapshot["desk_seq"] + 2,
     ]
     assert offer["item"]["id"] == str(waiting.public_id)
+    assert not [f for f in await _drain(communicator) if f["type"] == "resync"]
+    await communicator.disconnect()
+
+
+async def test_an_offer_the_citizen_walked_away_from_leaves_the_desk(org_and_agent) -> None:
+    _org, agent = org_and_agent
+    communicator, _snapshot = await _synced(agent)
+    waiting = await sync_to_async(make_waiting)()
+    await sync_to_async(distribute)()
+    await _frames_until(communicator, "offer.new")
+    await sync_to_async(conversation_end)(conversation=waiting, by="citizen")
+    withdrawn = (await _frames_until(communicator, "offer.withdrawn"))[-1]
+    assert withdrawn["conversation"] == str(waiting.public_id)
     assert not [f for f in await _drain(communicator) if f["type"] == "resync"]
     await communicator.disconnect()
 

@@ -20,6 +20,7 @@ from chat import selectors, services
 from chat.session import ChatState
 from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import AgentProfile, Category, Conversation, Presence, Ticket
+from helpdesk.services.distributor import conversation_end
 from tests.bots.conftest import png_bytes
 from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM
@@ -155,7 +156,7 @@ def test_it_serves_two_chats_and_an_offer_in_arabic_without_losing_work(
             assert not RAW_CODES_AR.search(without_references), RAW_CODES_AR.search(shown)
 
             # The citizen ends the chat: the pane stays for the wrap-up.
-            off_the_loop(services.chat_end, conversation=first)
+            off_the_loop(conversation_end, conversation=first, by="citizen")
             expect(said.locator(".ended-note")).to_be_visible()
             expect(said.locator(".composer")).to_be_hidden()
             said.locator("[data-action=close]").click()

@@ -21,8 +21,7 @@ from django.core.cache import cache
 from django.test import Client, TestCase
 
 from chat import consumers
-from chat.console.consumer import FRAMES as AGENT_FRAMES
-from chat.frames import CLIENT_FRAMES
+from chat.frames import CITIZEN_FRAMES, CONSOLE_FRAMES
 from helpdesk.services.api_tokens import partner_token_issue
 from social.journal import inbox_delivery_process
 from social.models import InboxDelivery
@@ -286,7 +285,7 @@ async def test_finding_07_malformed_citizen_frames_earn_error_frames(
         return communicator
 
     texts = _frames(
-        {kind: list(fields) for kind, fields in CLIENT_FRAMES.items()},
+        {kind: list(fields) for kind, fields in CITIZEN_FRAMES.schemas.items()},
         extra={"hello": {"token": "x"}},
     )
     failures = await _socket_failures(citizen, texts, ('{"type": "ping"}', "pong"))
@@ -304,7 +303,9 @@ async def test_finding_07_malformed_agent_frames_earn_error_frames(world: dict[s
 
     # Each agent frame costs two database hops (the session check, the frame): fewer values.
     texts = _frames(
-        {kind: list(fields) for kind, fields in AGENT_FRAMES.items()}, extra={}, values=VALUES[:9]
+        {kind: list(fields) for kind, fields in CONSOLE_FRAMES.schemas.items()},
+        extra={},
+        values=VALUES[:9],
     )
     failures = await _socket_failures(console, texts, ('{"type": "heartbeat"}', "heartbeat"))
     assert len(texts) >= 200

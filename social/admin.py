@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from social.journal import inbox_deliveries_retry, inbox_events_retry
+from social.inbox import inbox_deliveries_retry, inbox_events_retry
 from social.models import FacebookPage, InboxDelivery, InboxEvent, XAccount
 
 

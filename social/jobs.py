@@ -11,7 +11,7 @@ import functools
 import logging
 
 from helpdesk.processes import Job
-from social.journal import inbox_sweep
+from social.inbox import inbox_sweep
 from social.models import XAccount
 from social.services import x_account_poll_due
 

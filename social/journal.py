@@ -1,13 +1,13 @@
-"""The inbox journal: store every delivery first, then read it event by event.
+"""The inbox journal, the worker's side: read a stored delivery event by event.
 
 A verified webhook body (or a poll's pages) is written as it came and
-acknowledged at once (:func:`inbox_store`). The worker reads it into one
+acknowledged at once (``social.inbox.inbox_store``). The worker reads it into one
 :class:`InboxEvent` per platform event (:func:`inbox_delivery_process`) and
 stores each on its own, in its own transaction with its journal row, so:
 
 - one broken event is kept with its error and never blocks its neighbours;
 - a worker killed between the journal and the parse leaves rows the sweep
-  hands to the worker again (:func:`inbox_sweep`), and an event stored once is
+  hands to the worker again (``social.inbox.inbox_sweep``), and an event stored once is
   never stored twice (its row is locked and its status checked in the same
   transaction that stores the message; the core de-duplicates by platform id);
 - attachments are downloaded here, in the worker, never in the webhook.
@@ -16,14 +16,12 @@ stores each on its own, in its own transaction with its journal row, so:
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -85,36 +83,6 @@ def _clean(text: str, limit: int | None = 4000) -> str:
 
 def _error_text(exc: BaseException) -> str:
     return _clean(redact(f"{type(exc).__name__}: {exc}"))
-
-
-# ---- storing ---------------------------------------------------------------------------
-
-
-def inbox_store(
-    *, source: str, body: bytes, headers: dict[str, str] | None = None, enqueue: bool = True
-) -> InboxDelivery:
-    """Keep a delivery exactly as it came; the worker reads it after commit.
-
-    ``enqueue=False`` is for a caller that reads it itself right away (the
-    poller); the sweep still finds it if that caller dies first.
-    """
-    with transaction.atomic():
-        delivery = InboxDelivery.objects.create(
-            source=source, body=body, headers=headers or {}, enqueued_at=timezone.now()
-        )
-        if enqueue:
-            transaction.on_commit(partial(inbox_enqueue, delivery.pk), robust=True)
-    return delivery
-
-
-def inbox_enqueue(delivery_id: int) -> None:
-    """Hand a delivery to the worker; when that fails, the sweep does it later."""
-    from social.tasks import inbox_process
-
-    try:
-        inbox_process.enqueue(delivery_id)
-    except Exception:
-        logger.exception("could not enqueue inbox delivery %s; the sweep will", delivery_id)
 
 
 # ---- reading a delivery into events ------------------------------------------------------
@@ -432,69 +400,3 @@ def _comment_removed_record(removed: CommentRemoved) -> _Outcome:
         data={"seq": message.seq, "comment_id": comment_id_of(removed.external_id)},
     )
     return _Outcome(Status.STORED, "comment removed: noted in the transcript", None)
-
-
-# ---- operators ----------------------------------------------------------------------------
-
-
-RETRIABLE = (Status.FAILED, Status.IGNORED)
-
-
-def inbox_events_retry(*, event_ids: Iterable[int]) -> int:
-    """Put failed or ignored events back in line (the admin's "retry"); returns how many.
-
-    Ignored ones too: events for a page connected only afterwards are stored
-    once it is (the core never stores one twice).
-    """
-    with transaction.atomic():
-        failed = InboxEvent.objects.select_for_update().filter(
-            pk__in=list(event_ids), status__in=RETRIABLE
-        )
-        deliveries = set(failed.values_list("delivery_id", flat=True))
-        count = failed.update(status=Status.PENDING, error="", note="")
-        InboxDelivery.objects.filter(pk__in=deliveries).update(enqueued_at=timezone.now())
-        for delivery_id in deliveries:
-            transaction.on_commit(partial(inbox_enqueue, delivery_id), robust=True)
-    return count
-
-
-def inbox_deliveries_retry(*, delivery_ids: Iterable[int]) -> int:
-    """Read unreadable deliveries again (after a fix) and retry their failed events."""
-    ids = list(delivery_ids)
-    with transaction.atomic():
-        count = InboxDelivery.objects.filter(
-            pk__in=ids, status=InboxDeliveryStatus.UNREADABLE
-        ).update(status=InboxDeliveryStatus.RECEIVED, error="", enqueued_at=timezone.now())
-        failed = InboxEvent.objects.filter(delivery_id__in=ids, status=Status.FAILED)
-        count += failed.update(status=Status.PENDING, error="")
-        for delivery_id in ids:
-            transaction.on_commit(partial(inbox_enqueue, delivery_id), robust=True)
-    return count
-
-
-def inbox_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Hand deliveries with unread work back to the worker once their grace has passed.
-
-    A worker killed between the journal and the parse (or an enqueue that
-    failed) leaves a delivery ``received`` or events ``pending``; nothing else
-    would ever look at them again.
-    """
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(seconds=settings.NIDAA_SOCIAL_INBOX_GRACE_SECONDS)
-    stale = InboxDelivery.objects.filter(
-        Q(status=InboxDeliveryStatus.RECEIVED) | Q(events__status=Status.PENDING),
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff),
-    ).distinct()
-    ids = list(stale.values_list("pk", flat=True))
-    InboxDelivery.objects.filter(pk__in=ids).update(enqueued_at=now)
-    for delivery_id in ids:
-        inbox_enqueue(delivery_id)
-    return len(ids)
-
-
-def inbox_poll_record(
-    *, source: str, account_id: str, pages: list[dict[str, Any]]
-) -> InboxDelivery:
-    """A poll's pages go through the same journal as a webhook body."""
-    body = json.dumps({"account_id": account_id, "pages": pages}, ensure_ascii=False).encode()
-    return inbox_store(source=source, body=body, headers={"account_id": account_id}, enqueue=False)

@@ -15,7 +15,8 @@ from helpdesk.redaction import redact
 from social.adapters import SocialApiError
 from social.adapters.facebook import FacebookApi
 from social.adapters.x import XApi
-from social.journal import inbox_delivery_process, inbox_poll_record
+from social.inbox import inbox_poll_record
+from social.journal import inbox_delivery_process
 from social.limits import MESSENGER_MAX_CHARACTERS, split_text, x_post_parts
 from social.models import (
     CommentReplyMode,

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from social.journal import inbox_store
+from social.inbox import inbox_store
 from social.models import InboxSource
 from social.signatures import facebook_signature_valid, x_signature, x_signature_valid
 

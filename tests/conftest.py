@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.support.chat import open_center  # noqa: F401 - shared fixture: an open center
 from tests.support.live import live_servers  # noqa: F401 - shared fixture: real Daphne processes
 from tests.support.processes import (
     database_url,  # noqa: F401 - shared fixture: a database of its own

@@ -37,7 +37,6 @@ from chat.console.hub import CONSOLES
 from chat.frames import CONSOLE_FRAMES, FrameError
 from chat.sockets import Replay, StaffSocket, scope_language
 from helpdesk import events
-from helpdesk.selectors import queue as queue_selectors
 from helpdesk.errors import DomainError, InvalidInput
 from helpdesk.group_commit import WRITES
 from helpdesk.models import AccessObject, AccessVia, Conversation, Skill

@@ -12,12 +12,12 @@ from helpdesk.models import Channel, ConversationState, OrganisationSettings, Ti
 from helpdesk.public_status import FAILED_PER_ADDRESS
 from helpdesk.services.classifier import classifier_train
 from helpdesk.services.conversations import conversation_greet, conversation_open
-from tests.bots.conftest import Chat
+from tests.support.assistant import AssistantChat
 from tests.support.factories import Org, make_contact, make_ticket
 
 pytestmark = pytest.mark.django_db
 
-NewChat = Callable[..., Chat]
+NewChat = Callable[..., AssistantChat]
 
 
 # ---- starting ------------------------------------------------------------------------

@@ -9,19 +9,19 @@ import pytest
 
 from helpdesk.models import Notification, Ticket
 from helpdesk.services.verification import CODES_PER_NUMBER_HOUR
-from tests.bots.conftest import Chat
+from tests.support.assistant import AssistantChat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.redis]
 
 NUMBER = "+96891234567"
-NewChat = Callable[..., Chat]
+NewChat = Callable[..., AssistantChat]
 
 
 def sms(template: str) -> list[Notification]:
     return list(Notification.objects.filter(channel="sms", recipient=NUMBER, template_key=template))
 
 
-def report_with_typed_number(facebook: NewChat) -> Chat:
+def report_with_typed_number(facebook: NewChat) -> AssistantChat:
     chat = facebook()
     chat.send("Hi")
     chat.send("3")

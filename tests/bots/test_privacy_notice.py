@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from helpdesk.models import DataClass, RetentionPeriod
-from tests.bots.conftest import Chat
+from tests.support.assistant import AssistantChat
 
-NewChat = Callable[..., Chat]
+NewChat = Callable[..., AssistantChat]
 
 
 def test_the_first_message_in_english_carries_the_notice(webchat: NewChat, settings: Any) -> None:

@@ -27,8 +27,8 @@ from helpdesk.models import Contact, Notification, Ticket
 from helpdesk.notify.delivery import notification_deliver
 from helpdesk.notify.rendering import render
 from helpdesk.services.tickets import ticket_dispatch, ticket_register
-from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM
+from tests.support.chat import open_around_the_clock
 from tests.support.factories import actor, make_contact, make_org, make_staff, make_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]

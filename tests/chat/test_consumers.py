@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import time
@@ -16,7 +15,6 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import mail, signing
 from django.test import Client
-from PIL import Image
 
 from chat import consumers, frames, views
 from chat.services import chat_image_upload
@@ -26,13 +24,14 @@ from helpdesk.models import Contact, Conversation, Message
 from helpdesk.services.conversations import citizen_group, message_post, staff_group
 from helpdesk.text import MAX_MESSAGE_LENGTH
 from nidaa.asgi import application
-from tests.chat.conftest import (
-    Chat,
+from tests.support.chat import (
+    LiveChat,
     agent_on_duty,
     keep_conversations_waiting,
     open_around_the_clock,
 )
 from tests.support.factories import make_org
+from tests.support.images import png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +56,7 @@ async def ws() -> AsyncIterator[WebsocketCommunicator]:
     await communicator.disconnect()
 
 
-async def hello(ws: WebsocketCommunicator, chat: Chat, last_seq: int = 0) -> dict[str, Any]:
+async def hello(ws: WebsocketCommunicator, chat: LiveChat, last_seq: int = 0) -> dict[str, Any]:
     await ws.send_json_to({"type": "hello", "token": chat.token, "last_seq": last_seq})
     welcome = await ws.receive_json_from()
     assert welcome["type"] == "welcome", welcome
@@ -76,7 +75,7 @@ async def still_alive(ws: WebsocketCommunicator) -> None:
     assert await ws.receive_json_from() == {"type": "pong"}
 
 
-def agent_reply(chat: Chat, text: str, **kwargs: Any) -> Message:
+def agent_reply(chat: LiveChat, text: str, **kwargs: Any) -> Message:
     conversation = Conversation.objects.get(pk=chat.conversation.pk)
     return message_post(
         conversation=conversation, sender_kind="agent", text=text, user=chat.agent, **kwargs
@@ -92,15 +91,6 @@ async def listen(group: str) -> str:
 
 async def next_event(channel: str) -> dict[str, Any]:
     return await get_channel_layer().receive(channel)
-
-
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), "red").save(out, format="PNG")
-    return out.getvalue()
-
-
-# ---- start: the pre-chat form on the socket --------------------------------------------
 
 
 @pytest.fixture
@@ -298,7 +288,9 @@ async def test_it_refuses_a_second_start_or_hello_after_start(
     assert await database_sync_to_async(conversation_count)() == 1
 
 
-async def test_it_refuses_a_start_after_hello(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_refuses_a_start_after_hello(
+    ws: WebsocketCommunicator, live_chat: LiveChat
+) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to(start_frame())
@@ -310,7 +302,7 @@ async def test_it_refuses_a_start_after_hello(ws: WebsocketCommunicator, live_ch
 
 
 async def test_it_welcomes_a_session_and_replays_the_conversation(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     welcome = await hello(ws, live_chat)
     assert welcome["conversation"] == str(live_chat.conversation.public_id)
@@ -322,7 +314,7 @@ async def test_it_welcomes_a_session_and_replays_the_conversation(
 
 
 async def test_it_replays_only_what_the_client_has_not_seen(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     for text in ("one", "two", "three"):
         await database_sync_to_async(agent_reply)(live_chat, text)
@@ -334,7 +326,9 @@ async def test_it_replays_only_what_the_client_has_not_seen(
     ]
 
 
-async def test_it_never_replays_internal_notes(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_never_replays_internal_notes(
+    ws: WebsocketCommunicator, live_chat: LiveChat
+) -> None:
     await database_sync_to_async(agent_reply)(live_chat, "private", is_internal=True)
     await database_sync_to_async(agent_reply)(live_chat, "public")
     await hello(ws, live_chat, last_seq=1)
@@ -343,7 +337,7 @@ async def test_it_never_replays_internal_notes(ws: WebsocketCommunicator, live_c
 
 
 async def test_it_refuses_a_tampered_session_and_closes(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await ws.send_json_to({"type": "hello", "token": live_chat.token + "x"})
     error = await ws.receive_json_from()
@@ -352,7 +346,7 @@ async def test_it_refuses_a_tampered_session_and_closes(
 
 
 async def test_it_refuses_a_token_for_another_contact(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     forged = signing.dumps(
         {"c": str(live_chat.conversation.public_id), "k": live_chat.conversation.contact_id + 1},
@@ -362,7 +356,7 @@ async def test_it_refuses_a_token_for_another_contact(
     assert (await ws.receive_json_from())["code"] == "invalid_session"
 
 
-async def test_it_refuses_a_second_hello(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_refuses_a_second_hello(ws: WebsocketCommunicator, live_chat: LiveChat) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "hello", "token": live_chat.token})
@@ -371,7 +365,7 @@ async def test_it_refuses_a_second_hello(ws: WebsocketCommunicator, live_chat: C
 
 
 async def test_it_wants_hello_before_anything_else(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "hi"})
     error = await ws.receive_json_from()
@@ -388,7 +382,7 @@ async def test_it_answers_ping_with_pong(ws: WebsocketCommunicator) -> None:
 
 
 async def test_it_acks_a_message_with_its_seq_and_echoes_it(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -403,7 +397,7 @@ async def test_it_acks_a_message_with_its_seq_and_echoes_it(
 
 
 async def test_it_stores_a_resent_message_once_and_acks_the_same_seq(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -420,7 +414,7 @@ async def test_it_stores_a_resent_message_once_and_acks_the_same_seq(
 
 
 async def test_it_keeps_the_text_exactly_as_written(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     text = "<script>alert('x')</script> & https://example.org/?a=1"
     await hello(ws, live_chat)
@@ -434,7 +428,7 @@ async def test_it_keeps_the_text_exactly_as_written(
 
 
 async def test_it_sends_an_uploaded_image_by_its_id(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     attachment = await database_sync_to_async(chat_image_upload)(
         conversation=live_chat.conversation, data=png_bytes(), filename="hole.png"
@@ -450,7 +444,7 @@ async def test_it_sends_an_uploaded_image_by_its_id(
 
 
 async def test_it_refuses_an_image_id_that_is_not_this_conversations_upload(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -466,7 +460,7 @@ async def test_it_refuses_an_image_id_that_is_not_this_conversations_upload(
     await still_alive(ws)
 
 
-async def test_it_stores_a_shared_location(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_stores_a_shared_location(ws: WebsocketCommunicator, live_chat: LiveChat) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     location = {"lat": 23.588, "lng": 58.3829}
@@ -476,7 +470,7 @@ async def test_it_stores_a_shared_location(ws: WebsocketCommunicator, live_chat:
 
 
 async def test_it_refuses_a_location_off_the_globe(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -487,7 +481,7 @@ async def test_it_refuses_a_location_off_the_globe(
     await still_alive(ws)
 
 
-async def test_it_refuses_an_empty_message(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_refuses_an_empty_message(ws: WebsocketCommunicator, live_chat: LiveChat) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "message", "client_msg_id": "m1", "text": "   "})
@@ -496,7 +490,7 @@ async def test_it_refuses_an_empty_message(ws: WebsocketCommunicator, live_chat:
 
 
 async def test_it_refuses_a_message_over_the_length_limit(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -508,7 +502,7 @@ async def test_it_refuses_a_message_over_the_length_limit(
 
 
 async def test_it_refuses_a_message_once_the_chat_is_closed(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await ws.send_json_to({"type": "end"})
@@ -520,7 +514,9 @@ async def test_it_refuses_a_message_once_the_chat_is_closed(
 # ---- live events and de-duplication --------------------------------------------------
 
 
-async def test_it_forwards_an_agent_reply_live(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_forwards_an_agent_reply_live(
+    ws: WebsocketCommunicator, live_chat: LiveChat
+) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await database_sync_to_async(agent_reply)(live_chat, "How can I help?")
@@ -532,7 +528,7 @@ async def test_it_forwards_an_agent_reply_live(ws: WebsocketCommunicator, live_c
 
 
 async def test_it_never_sends_a_seq_twice_when_replay_and_live_overlap(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     reply = await database_sync_to_async(agent_reply)(live_chat, "already replayed")
     await hello(ws, live_chat)
@@ -547,7 +543,7 @@ async def test_it_never_sends_a_seq_twice_when_replay_and_live_overlap(
 
 
 async def test_it_fills_a_gap_in_live_events_from_the_database(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -571,7 +567,7 @@ async def test_it_fills_a_gap_in_live_events_from_the_database(
 
 
 async def test_it_ignores_events_for_another_conversation(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -609,7 +605,7 @@ async def test_it_ignores_events_for_another_conversation(
 )
 async def test_it_forwards_conversation_events_as_frames(
     ws: WebsocketCommunicator,
-    live_chat: Chat,
+    live_chat: LiveChat,
     event: str,
     payload: dict[str, Any],
     frame: dict[str, Any],
@@ -625,7 +621,7 @@ async def test_it_forwards_conversation_events_as_frames(
 
 
 async def test_it_does_not_echo_the_citizens_own_typing(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -641,7 +637,7 @@ async def test_it_does_not_echo_the_citizens_own_typing(
 
 
 async def test_it_tells_the_agents_the_citizen_is_typing(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     channel = await listen(staff_group(live_chat.conversation))
     await hello(ws, live_chat)
@@ -656,7 +652,7 @@ async def test_it_tells_the_agents_the_citizen_is_typing(
 
 
 async def test_it_records_a_read_receipt_and_tells_the_agents(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     reply = await database_sync_to_async(agent_reply)(live_chat, "hello")
     channel = await listen(staff_group(live_chat.conversation))
@@ -670,7 +666,9 @@ async def test_it_records_a_read_receipt_and_tells_the_agents(
     assert reply.read_at is not None and reply.delivered_at is not None
 
 
-async def test_it_ends_the_chat_for_the_citizen(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_ends_the_chat_for_the_citizen(
+    ws: WebsocketCommunicator, live_chat: LiveChat
+) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "end"})
@@ -685,7 +683,7 @@ async def test_it_ends_the_chat_for_the_citizen(ws: WebsocketCommunicator, live_
     assert conversation.state == "closed"
 
 
-def _served_while_another_waits(chat: Chat) -> Conversation:
+def _served_while_another_waits(chat: LiveChat) -> Conversation:
     """The chat is assigned to its agent, who has no room for another; a second citizen waits."""
     from helpdesk.models import OrganisationSettings
     from tests.support.factories import make_waiting
@@ -700,7 +698,7 @@ def _served_while_another_waits(chat: Chat) -> Conversation:
 
 
 async def test_when_the_citizen_ends_the_chat_the_freed_agent_is_offered_the_next_in_line(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     waiting = await database_sync_to_async(_served_while_another_waits)(live_chat)
     await hello(ws, live_chat)
@@ -712,7 +710,7 @@ async def test_when_the_citizen_ends_the_chat_the_freed_agent_is_offered_the_nex
 
 
 async def test_it_records_the_rating_after_the_chat(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await ws.send_json_to({"type": "end"})
@@ -726,7 +724,7 @@ async def test_it_records_the_rating_after_the_chat(
 
 
 async def test_it_refuses_a_rating_while_the_chat_is_open(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -734,7 +732,9 @@ async def test_it_refuses_a_rating_while_the_chat_is_open(
     assert (await ws.receive_json_from())["code"] == "not_closed"
 
 
-async def test_it_refuses_a_rating_out_of_range(ws: WebsocketCommunicator, live_chat: Chat) -> None:
+async def test_it_refuses_a_rating_out_of_range(
+    ws: WebsocketCommunicator, live_chat: LiveChat
+) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "rate", "rating": 6})
@@ -743,7 +743,7 @@ async def test_it_refuses_a_rating_out_of_range(ws: WebsocketCommunicator, live_
 
 
 async def test_it_mails_the_transcript_on_request(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await database_sync_to_async(agent_reply)(live_chat, "Your pothole is reported.")
     await hello(ws, live_chat)
@@ -766,7 +766,7 @@ async def test_it_mails_the_transcript_on_request(
 
 
 async def test_it_mails_the_transcript_to_the_pre_chat_address_at_once(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await database_sync_to_async(
         lambda: (
@@ -783,7 +783,7 @@ async def test_it_mails_the_transcript_to_the_pre_chat_address_at_once(
 
 
 async def test_it_refuses_a_wrong_confirmation_code_in_the_chats_language(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -796,7 +796,7 @@ async def test_it_refuses_a_wrong_confirmation_code_in_the_chats_language(
 
 
 async def test_it_refuses_a_transcript_to_a_bad_address(
-    ws: WebsocketCommunicator, live_chat: Chat
+    ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
@@ -855,7 +855,7 @@ async def test_it_slows_down_a_connection_that_floods(ws: WebsocketCommunicator)
 
 
 async def test_it_limits_messages_per_address_across_connections(
-    live_chat: Chat, monkeypatch: pytest.MonkeyPatch
+    live_chat: LiveChat, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # One fixed window for the whole test: a window rolling over midway would
     # hand out a fresh allowance and hide the limit.

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
+from tests.support.chat import agent_on_duty, open_around_the_clock
 from tests.support.factories import make_org
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from helpdesk.models import Conversation
 from helpdesk.services.conversations import message_post
-from tests.chat.conftest import agent_on_duty, keep_conversations_waiting, open_around_the_clock
+from tests.support.chat import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.support.factories import make_org
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

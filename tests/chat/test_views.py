@@ -14,7 +14,7 @@ from PIL import Image
 from chat import views
 from chat.session import session_from_token
 from helpdesk.models import Conversation, OrganisationSettings, Presence, Ticket
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
+from tests.support.chat import agent_on_duty, open_around_the_clock
 from tests.support.factories import make_org
 
 pytestmark = pytest.mark.django_db

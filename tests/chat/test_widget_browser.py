@@ -17,8 +17,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from helpdesk.models import AgentProfile, Attachment, Conversation, Message, Presence
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
 from tests.conftest import CHROMIUM
+from tests.support.chat import agent_on_duty, open_around_the_clock
 from tests.support.factories import make_org
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]

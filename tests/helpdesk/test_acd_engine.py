@@ -15,7 +15,7 @@ from asgiref.sync import sync_to_async
 from helpdesk import acd
 from helpdesk.models import Conversation, ConversationState
 from helpdesk.services.conversations import conversation_open
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
+from tests.support.chat import agent_on_duty, open_around_the_clock
 from tests.support.factories import make_contact, make_org
 from tests.support.live import LiveServer
 

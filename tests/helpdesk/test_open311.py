@@ -19,8 +19,16 @@ from helpdesk.models import Attachment, Notification, Open311ApiKey, Role, Ticke
 from helpdesk.services.open311 import open311_key_issue, open311_key_revoke
 from helpdesk.services.tickets import ticket_transition
 from helpdesk.views.public import PORTAL_PER_ADDRESS
-from tests.helpdesk.tickets.helpers import client_for, png_bytes
-from tests.support.factories import Org, actor, make_staff, make_ticket, readable, verify_phone
+from tests.support.factories import (
+    Org,
+    actor,
+    client_for,
+    make_staff,
+    make_ticket,
+    readable,
+    verify_phone,
+)
+from tests.support.images import png_bytes
 
 pytestmark = [pytest.mark.django_db]
 

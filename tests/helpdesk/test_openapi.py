@@ -14,8 +14,7 @@ from helpdesk.models import Role
 from helpdesk.services.api_tokens import partner_token_issue
 from helpdesk.services.open311 import open311_key_issue
 from helpdesk.services.tickets import ticket_forward_to_partner
-from tests.helpdesk.tickets.helpers import client_for
-from tests.support.factories import Org, actor, make_staff, make_ticket
+from tests.support.factories import Org, actor, client_for, make_staff, make_ticket
 
 pytestmark = [pytest.mark.django_db]
 

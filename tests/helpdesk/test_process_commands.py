@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from helpdesk.models import Conversation, ConversationState, Notification, NotificationStatus
 from helpdesk.services.conversations import conversation_open
-from tests.chat.conftest import agent_on_duty, open_around_the_clock
+from tests.support.chat import agent_on_duty, open_around_the_clock
 from tests.support.factories import make_contact, make_org, make_ticket
 from tests.support.live import live_environment
 from tests.support.processes import WAIT_SECONDS

@@ -4,15 +4,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.test import TestCase
 
 from social.models import FacebookPage, XAccount
-from tests.social.fakes import FakeGraph, FakeX
-
-ACCOUNT_ID = "1500000000000000001"
-PAGE_ID = "108000000000001"
-APP_SECRET = "fb-app-secret-for-tests"
+from tests.support.social_platforms import ACCOUNT_ID, APP_SECRET, PAGE_ID, FakeGraph, FakeX
 
 
 @pytest.fixture
@@ -51,22 +45,3 @@ def fb_page(db: None) -> FacebookPage:
 @pytest.fixture(autouse=True)
 def _quick_media_retries(settings: Any) -> None:
     settings.NIDAA_SOCIAL_MEDIA_RETRY_SECONDS = 0
-
-
-def run_worker() -> None:
-    """The durable workers, as deployed, draining the inbox and the outbox queues once."""
-    call_command(
-        "db_worker",
-        queue_name="social,notifications",
-        batch=True,
-        reload=False,
-        startup_delay=False,
-        interval=0,
-        verbosity=0,
-    )
-
-
-def post_committed(client: Any, url: str, body: bytes, headers: dict[str, str]) -> Any:
-    """POST to a webhook and run what the view left for after its commit (the enqueue)."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return client.post(url, body, content_type="application/json", headers=headers)

@@ -20,9 +20,8 @@ from helpdesk.processes import registered_jobs
 from helpdesk.services.conversations import message_post
 from social.jobs import _no_account_hint
 from social.models import FacebookPage, XAccount
-from tests.social.conftest import PAGE_ID, run_worker
-from tests.social.fakes import FakeGraph, FakeX
 from tests.support.factories import make_staff
+from tests.support.social_platforms import PAGE_ID, FakeGraph, FakeX, run_worker
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,9 +22,16 @@ from helpdesk.services.conversations import message_post
 from social.adapters.facebook import graph_client
 from social.models import CommentReplyMode, FacebookPage, InboxDelivery
 from social.signatures import facebook_signature
-from tests.social.conftest import APP_SECRET, PAGE_ID, post_committed, run_worker
-from tests.social.fakes import FakeGraph, Reply, jpeg_bytes
 from tests.support.factories import make_staff
+from tests.support.images import jpeg_bytes
+from tests.support.social_platforms import (
+    APP_SECRET,
+    PAGE_ID,
+    FakeGraph,
+    Reply,
+    post_committed,
+    run_worker,
+)
 
 PSID = "6100000000000001"
 URL = "/social/facebook/webhook"

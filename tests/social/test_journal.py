@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helpdesk.models import Message
-from social.journal import inbox_sweep
+from social.inbox import inbox_sweep
 from social.models import (
     FacebookPage,
     InboxDelivery,
@@ -31,8 +31,14 @@ from social.models import (
     XAccount,
 )
 from social.signatures import facebook_signature, x_signature
-from tests.social.conftest import ACCOUNT_ID, APP_SECRET, PAGE_ID, post_committed, run_worker
-from tests.social.fakes import FakeGraph
+from tests.support.social_platforms import (
+    ACCOUNT_ID,
+    APP_SECRET,
+    PAGE_ID,
+    FakeGraph,
+    post_committed,
+    run_worker,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,17 @@ import pytest
 from helpdesk.models import Attachment, ContactIdentity, Message
 from social.models import FacebookPage, InboxEvent, InboxEventStatus, XAccount
 from social.signatures import facebook_signature, x_signature
-from tests.social.conftest import ACCOUNT_ID, APP_SECRET, PAGE_ID, post_committed, run_worker
-from tests.social.fakes import FakeGraph, FakeX, Reply, jpeg_bytes
+from tests.support.images import jpeg_bytes
+from tests.support.social_platforms import (
+    ACCOUNT_ID,
+    APP_SECRET,
+    PAGE_ID,
+    FakeGraph,
+    FakeX,
+    Reply,
+    post_committed,
+    run_worker,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

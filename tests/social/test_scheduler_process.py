@@ -11,9 +11,8 @@ import pytest
 
 from helpdesk.models import Conversation
 from social.models import XAccount
-from tests.social.conftest import ACCOUNT_ID
-from tests.social.fakes import FakeX
 from tests.support.live import live_environment
+from tests.support.social_platforms import ACCOUNT_ID, FakeX
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.social.fakes import FakeGraph, jpeg_bytes
+from tests.support.images import jpeg_bytes
 from tests.support.processes import manage, worker_start
+from tests.support.social_platforms import FakeGraph
 
 PAGE_ID = "108000000000001"
 WAIT = 60  # seconds: an upper bound, never a pause
@@ -77,7 +78,7 @@ def _report(env: dict[str, str], code: str) -> object:
 
 
 JOURNAL = """
-from social.journal import inbox_store
+from social.inbox import inbox_store
 from social.models import FacebookPage
 FacebookPage.objects.create(page_id="{page}", name="Muscat Municipality")
 inbox_store(source="facebook", body={body!r})

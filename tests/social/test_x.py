@@ -27,9 +27,9 @@ from social.limits import x_weighted_length
 from social.models import InboxDelivery, XAccount
 from social.services import x_account_poll, x_account_poll_due
 from social.signatures import x_signature
-from tests.social.conftest import ACCOUNT_ID, post_committed, run_worker
-from tests.social.fakes import FakeX, Reply, jpeg_bytes
 from tests.support.factories import make_staff
+from tests.support.images import jpeg_bytes
+from tests.support.social_platforms import ACCOUNT_ID, FakeX, Reply, post_committed, run_worker
 
 CITIZEN = "2000000000000000001"
 CONSUMER_SECRET = "consumer-secret"

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from helpdesk.models import (
@@ -13,6 +14,7 @@ from helpdesk.models import (
     Contact,
     Directorate,
     Partner,
+    Role,
     Section,
     Skill,
     SLAPolicy,
@@ -204,3 +206,21 @@ def readable(text: str) -> str:
     for mark in ("\u2066", "\u2069", "\u200e"):
         text = text.replace(mark, "")
     return text.replace("\u2011", "-")
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def staff(org: Org) -> dict[str, Any]:
+    """One user per role; two sections' staff and two partners' users."""
+    return {
+        "agent": make_staff(Role.AGENT),
+        "dispatcher": make_staff(Role.DISPATCHER),
+        "section_a": make_staff(Role.SECTION_STAFF, sections=[org.potholes]),
+        "section_b": make_staff(Role.SECTION_STAFF, sections=[org.collection]),
+        "partner_haya": make_staff(Role.PARTNER, partner=org.haya),
+        "partner_omantel": make_staff(Role.PARTNER, partner=org.omantel),
+    }

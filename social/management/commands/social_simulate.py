@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from social.journal import inbox_delivery_process, inbox_poll_record, inbox_store
+from social.inbox import inbox_poll_record, inbox_store
+from social.journal import inbox_delivery_process
 from social.models import FacebookPage, InboxEventStatus, InboxSource, XAccount
 
 DEMO_X_HANDLE = "nidaa_demo"

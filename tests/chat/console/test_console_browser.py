@@ -14,8 +14,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import Category, Conversation, Ticket
-from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM
+from tests.support.chat import open_around_the_clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

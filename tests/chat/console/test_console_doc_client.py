@@ -25,8 +25,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from tests.chat.conftest import open_around_the_clock
 from tests.chat.test_multiprocess import Citizen, start_session
+from tests.support.chat import open_around_the_clock
 from tests.support.factories import make_agent, make_org, make_staff
 from tests.support.live import LiveServer
 

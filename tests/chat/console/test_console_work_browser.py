@@ -21,9 +21,9 @@ from chat.session import ChatState
 from demo.management.commands.demo_setup import DEMO_PASSWORD
 from helpdesk.models import AgentProfile, Category, Conversation, Presence, Ticket
 from helpdesk.services.distributor import conversation_end
-from tests.bots.conftest import png_bytes
-from tests.chat.conftest import open_around_the_clock
 from tests.conftest import CHROMIUM
+from tests.support.chat import open_around_the_clock
+from tests.support.images import png_bytes
 from tests.support.live import off_the_loop, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.redis]

@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway, gateway_settings, running_gateway
+from tests.support.sms_gateway import FakeSmsGateway, gateway_settings, running_gateway
+from tests.support.worker import worker_drain
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def outbox(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_worker(django_capture_on_commit_callbacks: Any) -> Callable[[], None]:
-    """Run the real ``db_worker`` in this process until no task is ready.
+    """Run the real worker in this process until no task is ready.
 
     Commit callbacks (the enqueues of retries) run as they would outside a test
     transaction.
@@ -34,14 +34,6 @@ def run_worker(django_capture_on_commit_callbacks: Any) -> Callable[[], None]:
 
     def run() -> None:
         with django_capture_on_commit_callbacks(execute=True):
-            call_command(
-                "db_worker",
-                "--batch",
-                "--queue-name",
-                "notifications",
-                "--no-startup-delay",
-                "--no-reload",
-                verbosity=0,
-            )
+            worker_drain("notifications")
 
     return run

@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from helpdesk.models import Notification, NotificationStatus, TicketEvent, TicketEventKind
 from helpdesk.notify.delivery import notification_deliver, retry_delay
 from helpdesk.notify.tasks import notification_sweep
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway
 from tests.support.factories import Org, make_contact, make_ticket
+from tests.support.sms_gateway import FakeSmsGateway
 
 # Real commits: the worker closes and reopens its database connection, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

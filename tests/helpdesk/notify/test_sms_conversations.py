@@ -24,8 +24,8 @@ from helpdesk.models import (
 from helpdesk.notify.delivery import notification_deliver
 from helpdesk.services.console import console_reply
 from helpdesk.services.distributor import distribute, offer_accept
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway
 from tests.support.factories import Org, make_agent, make_contact, make_ticket
+from tests.support.sms_gateway import FakeSmsGateway
 
 pytestmark = pytest.mark.django_db
 

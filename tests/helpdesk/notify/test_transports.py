@@ -18,7 +18,7 @@ from helpdesk.notify.transports import (
     HttpSmsTransport,
     TransportError,
 )
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway, gateway_settings
+from tests.support.sms_gateway import FakeSmsGateway, gateway_settings
 
 
 def _sms(body: str = "Your report MCT-2026-000001 is registered.", **kwargs: Any) -> Notification:

@@ -16,8 +16,8 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.notify.delivery import notification_deliver
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway
 from tests.support.factories import Org, make_contact, make_ticket
+from tests.support.sms_gateway import FakeSmsGateway
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ import signal
 import time
 from pathlib import Path
 
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway, running_gateway
 from tests.support.processes import manage, worker_start
+from tests.support.sms_gateway import FakeSmsGateway, running_gateway
 
 SEED = """
 from django.db import transaction

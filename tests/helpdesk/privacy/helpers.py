@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
-from PIL import Image
 
 from helpdesk.media import image_store
 from helpdesk.models import (
@@ -22,6 +20,7 @@ from helpdesk.models import (
 from helpdesk.roles import Actor
 from helpdesk.services.conversations import message_append
 from tests.support.factories import Org, make_staff, make_ticket
+from tests.support.images import png_bytes
 
 NAME = "Zuhair Albalushi"
 PHONE = "+96891112233"
@@ -41,12 +40,6 @@ class Citizen:
     conversation: Conversation
     ticket: Ticket
     photo: Attachment
-
-
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def make_citizen(org: Org) -> Citizen:
@@ -100,7 +93,9 @@ def make_citizen(org: Org) -> Citizen:
         # Staff read a system event in words, from its code and data (helpdesk/labels.py).
         data={"agent_name": SYSTEM_EVENT_TEXT},
     )
-    photo = image_store(png_bytes(), filename="manhole.png", purpose="evidence", message=said)
+    photo = image_store(
+        png_bytes((8, 8), (200, 30, 30)), filename="manhole.png", purpose="evidence", message=said
+    )
     ticket = make_ticket(
         org,
         by=Actor(user=agent, role="agent"),

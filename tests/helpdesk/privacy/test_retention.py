@@ -155,7 +155,7 @@ def test_an_inactive_period_is_not_applied(org: Org, periods: None) -> None:
 @pytest.mark.django_db
 def test_orphan_uploads_go_after_their_period_with_their_files(org: Org, periods: None) -> None:
     from helpdesk.media import image_store
-    from tests.helpdesk.privacy.helpers import png_bytes
+    from tests.support.images import png_bytes
 
     citizen = make_citizen(org)
     orphan = image_store(

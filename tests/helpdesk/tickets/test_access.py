@@ -10,8 +10,7 @@ from django.test import Client
 from helpdesk.models import Ticket, TicketEvent, TicketStatus
 from helpdesk.services.api_tokens import partner_token_issue, partner_token_revoke
 from helpdesk.services.tickets import ticket_dispatch, ticket_forward_to_partner
-from tests.helpdesk.tickets.helpers import client_for, staff
-from tests.support.factories import Org, actor, make_ticket
+from tests.support.factories import Org, actor, client_for, make_ticket, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from helpdesk.models import Ticket, TicketEvent, TicketStatus
 from helpdesk.services.tickets import ticket_dispatch, ticket_forward_to_partner
-from tests.helpdesk.tickets.helpers import client_for, staff
-from tests.support.factories import Org, actor, make_contact, make_ticket
+from tests.support.factories import Org, actor, client_for, make_contact, make_ticket, staff
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 

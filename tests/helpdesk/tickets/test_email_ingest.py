@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from helpdesk.jobs import core_jobs, maildir_ingest
 from helpdesk.models import Attachment, Conversation, Ticket, TicketEventKind, TicketStatus
-from tests.helpdesk.tickets.helpers import png_bytes
 from tests.support.factories import Org
+from tests.support.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.services.conversations import conversation_receive
-from tests.helpdesk.tickets.helpers import client_for, png_bytes, staff
-from tests.support.factories import Org, make_ticket, readable, verify_phone
+from tests.support.factories import Org, client_for, make_ticket, readable, staff, verify_phone
+from tests.support.images import png_bytes
 
 pytestmark = pytest.mark.django_db
 

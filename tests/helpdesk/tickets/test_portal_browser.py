@@ -11,8 +11,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from helpdesk.models import Attachment, Ticket
 from tests.conftest import CHROMIUM
-from tests.helpdesk.tickets.helpers import png_bytes
 from tests.support.factories import make_org
+from tests.support.images import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 

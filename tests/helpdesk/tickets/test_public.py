@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from helpdesk.selectors.tickets.reports import ReportFilter, service_level
 
 from helpdesk.forms import portal_form_token
 from helpdesk.media import MAX_IMAGE_BYTES
@@ -27,9 +26,10 @@ from helpdesk.models import (
     TicketStatus,
 )
 from helpdesk.public_status import FAILED_PER_ADDRESS, FAILED_PER_REFERENCE, PER_ADDRESS
+from helpdesk.selectors.reports import ReportFilter, service_level
 from helpdesk.services.distributor import distribute
-from tests.helpdesk.tickets.helpers import png_bytes
 from tests.support.factories import Org, make_agent, make_ticket
+from tests.support.images import png_bytes
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.django_db]
 

@@ -12,8 +12,8 @@ from helpdesk.models import Role, SenderKind
 from helpdesk.services import distributor
 from helpdesk.services.console import conversation_ticket_create
 from helpdesk.services.conversations import message_append
-from tests.helpdesk.tickets.helpers import client_for, png_bytes
-from tests.support.factories import Org, make_agent, make_staff, make_waiting
+from tests.support.factories import Org, client_for, make_agent, make_staff, make_waiting
+from tests.support.images import png_bytes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -26,8 +26,8 @@ from helpdesk.services.api_tokens import partner_token_issue
 from social.journal import inbox_delivery_process
 from social.models import InboxDelivery
 from social.signatures import facebook_signature, x_signature
-from tests.chat.conftest import open_around_the_clock
 from tests.nidaa.security.helpers import staff_socket
+from tests.support.chat import open_around_the_clock
 from tests.support.factories import make_agent, make_org, make_staff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -20,8 +20,7 @@ from helpdesk.services.tickets import (
     ticket_note_add,
     ticket_transition,
 )
-from tests.helpdesk.tickets.helpers import client_for, staff
-from tests.support.factories import Org, actor, make_ticket
+from tests.support.factories import Org, actor, client_for, make_ticket, staff
 
 pytestmark = pytest.mark.django_db
 

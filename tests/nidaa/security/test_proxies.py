@@ -12,8 +12,8 @@ from django.core.cache import cache
 
 from chat.views import SESSION_LIMIT
 from nidaa.asgi import application
-from tests.chat.conftest import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.support.asgi_scope import http_scope
+from tests.support.chat import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.support.factories import make_org
 
 pytestmark = pytest.mark.django_db(transaction=True)

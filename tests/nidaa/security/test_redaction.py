@@ -17,8 +17,8 @@ from helpdesk.models import Notification
 from helpdesk.notify.delivery import notification_deliver
 from helpdesk.redaction import RedactingFilter, redact
 from helpdesk.services.tickets import ticket_dispatch
-from tests.helpdesk.notify.fake_gateway import FakeSmsGateway, gateway_settings
 from tests.support.factories import Org, actor, make_contact, make_staff, make_ticket
+from tests.support.sms_gateway import FakeSmsGateway, gateway_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Gw-pass-7731"

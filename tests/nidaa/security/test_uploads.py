@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from helpdesk.models import Attachment
-from tests.chat.conftest import open_center  # noqa: F401 - fixture
 from tests.chat.test_views import png, start, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the scheduler closes connections
@@ -26,7 +25,7 @@ def _fresh_limits() -> None:
 
 
 def test_finding_06_orphan_uploads_expire_and_are_deleted_by_the_scheduler(
-    open_center: Any,  # noqa: F811
+    open_center: Any,
 ) -> None:
     token = start().json()["token"]
     old, recent = (upload(token, png()).json()["id"] for _ in range(2))
@@ -41,7 +40,7 @@ def test_finding_06_orphan_uploads_expire_and_are_deleted_by_the_scheduler(
     assert Attachment.objects.filter(public_id=recent).exists()  # not old enough yet
 
 
-def test_finding_06_an_upload_sent_in_a_message_is_kept(open_center: Any) -> None:  # noqa: F811
+def test_finding_06_an_upload_sent_in_a_message_is_kept(open_center: Any) -> None:
     from helpdesk.models import Message
 
     token = start().json()["token"]
@@ -57,7 +56,7 @@ def test_finding_06_an_upload_sent_in_a_message_is_kept(open_center: Any) -> Non
 
 
 def test_finding_06_a_conversation_holds_a_limited_number_of_waiting_uploads(
-    open_center: Any,  # noqa: F811
+    open_center: Any,
     settings: Any,
 ) -> None:
     settings.NIDAA_UPLOADS_PENDING_PER_CONVERSATION = 3
@@ -70,7 +69,7 @@ def test_finding_06_a_conversation_holds_a_limited_number_of_waiting_uploads(
 
 
 def test_finding_06_an_address_has_a_daily_upload_quota(
-    open_center: Any,  # noqa: F811
+    open_center: Any,
     settings: Any,
 ) -> None:
     settings.NIDAA_UPLOADS_PER_ADDRESS_PER_DAY = 4

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import mimetypes
 import re
@@ -15,15 +14,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from django.test import TestCase
 from oauthlib import oauth1
 from oauthlib.oauth1.rfc5849 import signature
-from PIL import Image
 
+from tests.support.worker import worker_drain
 
-def jpeg_bytes(size: tuple[int, int] = (64, 48), color: str = "orange") -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, format="JPEG")
-    return out.getvalue()
+# The account and page the fakes speak for, and the app secret Facebook signs with.
+ACCOUNT_ID = "1500000000000000001"
+PAGE_ID = "108000000000001"
+APP_SECRET = "fb-app-secret-for-tests"
 
 
 def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
@@ -401,3 +401,14 @@ class FakeGraph(FakeServer):
 
     def _comment(self, request: Request, match: re.Match[str]) -> Reply:
         return Reply(200, {"id": f"{match['comment']}_r{self._id()}"})
+
+
+def run_worker() -> None:
+    """The durable worker, as deployed, draining the inbox and the outbox queues once."""
+    worker_drain("social", "notifications")
+
+
+def post_committed(client: Any, url: str, body: bytes, headers: dict[str, str]) -> Any:
+    """POST to a webhook and run what the view left for after its commit (the enqueue)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, body, content_type="application/json", headers=headers)

@@ -40,11 +40,9 @@ from helpdesk.models import (
 from helpdesk.services.contacts import contact_create
 from helpdesk.services.conversations import (
     ReceiveResult,
-    citizen_group,
     conversation_greet,
     conversation_open,
     conversation_receive,
-    staff_group,
     system_event_record,
 )
 from helpdesk.services.distributor import desk_event
@@ -255,7 +253,7 @@ def chat_receipt(*, conversation: Conversation, seq: int, status: str) -> int:
             changed += staff_messages.filter(read_at__isnull=True).update(read_at=now)
         if changed:
             events.publish(
-                staff_group(conversation),
+                events.conversation_staff_group(conversation.public_id),
                 "message.receipt",
                 {"conversation": str(conversation.public_id), "seq": seq, "status": status},
             )
@@ -272,8 +270,8 @@ def _close(conversation: Conversation, *, reason: str, data: dict[str, Any] | No
     locked.save(update_fields=["state", "closed_at", "disposition"])
     system_event_record(locked, event="closed", data={"reason": reason, **(data or {})})
     state = {"conversation": str(locked.public_id), "state": locked.state}
-    events.publish(citizen_group(locked), "conversation.state", state)
-    events.publish(staff_group(locked), "conversation.state", state)
+    events.publish(events.conversation_group(locked.public_id), "conversation.state", state)
+    events.publish(events.conversation_staff_group(locked.public_id), "conversation.state", state)
     acd.kick("closed")
     if locked.assignee_id is not None:
         desk_event(

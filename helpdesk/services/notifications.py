@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from helpdesk import adapters, events, partner_callbacks, ratelimit
+from helpdesk import adapters, partner_callbacks, ratelimit
 from helpdesk.models import (
     Channel,
     Contact,
@@ -637,11 +637,6 @@ def sms_inbound_receive(*, gateway_id: str, sender: str, text: str) -> InboundSm
                     data={"channel": "sms", "from": phone, "inbound_sms": inbound.pk},
                 )
                 partner_callback_queue(told)
-                events.publish(
-                    events.ticket_group(ticket.pk),
-                    "ticket.changed",
-                    {"ticket": ticket.pk, "reference": ticket.reference, "status": ticket.status},
-                )
     except IntegrityError:
         return InboundSms.objects.get(gateway_id=gateway_id[:200])
     return inbound

@@ -415,6 +415,15 @@ def validate(event_type: str, payload: Mapping[str, Any]) -> None:
     _checker(schema)(payload, event_type)
 
 
+def handler_name(event_type: str) -> str:
+    """The consumer method that reads ``event_type`` (``message.new`` → ``on_message_new``).
+
+    A consumer reads exactly the event types it has such a method for and drops the
+    rest, so that an event reaches a browser only when a socket means to send it.
+    """
+    return "on_" + event_type.replace(".", "_")
+
+
 def channel_message(event_type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     """The channel-layer message for an event; consumers route it by ``type``."""
     return {"type": "nidaa.event", "event": event_type, "payload": dict(payload)}

@@ -32,7 +32,6 @@ from collections.abc import Callable, Mapping
 from typing import (
     Any,
     Literal,
-    NoReturn,
     NotRequired,
     TypedDict,
     TypeVar,
@@ -295,115 +294,158 @@ class UnknownEvent(ValueError):
     """An event type without a schema, or a payload its schema does not allow."""
 
 
-Check = Callable[[Any, str], None]
+class _Mismatch(Exception):
+    """Where a value departs from its schema; the path is filled in on the way out
+    (built only on failure: a payload that fits costs no string)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str] = []
 
 
-def _fail(path: str, expected: str, value: Any) -> NoReturn:
-    raise UnknownEvent(f"{path}: expected {expected}, got {type(value).__name__} {value!r:.60}")
+Check = Callable[[Any], None]
+
+
+def _unexpected(expected: str, value: Any) -> _Mismatch:
+    return _Mismatch(f"expected {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+@functools.cache
+def _fields(schema: Any) -> tuple[frozenset[str], dict[str, Any]]:
+    """A TypedDict's required keys and each key's type.
+
+    Read from the annotations: under ``from __future__ import annotations`` Python 3.11
+    counts every key of a TypedDict as required (``__required_keys__``).
+    """
+    hints = get_type_hints(schema, include_extras=True)
+    optional = {name for name, hint in hints.items() if get_origin(hint) is NotRequired}
+    types_ = {name: get_args(hint)[0] if name in optional else hint for name, hint in hints.items()}
+    return frozenset(hints.keys() - optional), types_
+
+
+def _keys_fit(schema: Any, value: Any) -> bool:
+    required, types_ = _fields(schema)
+    return isinstance(value, Mapping) and required <= value.keys() <= types_.keys()
 
 
 @functools.cache
 def _checker(annotation: Any) -> Check:
     """A function that checks a value against ``annotation`` (built once per type)."""
     if annotation is Any:
-        return lambda value, path: None
-    if annotation is type(None) or annotation is None:
+        return lambda value: None
+    if annotation is type(None):
 
-        def check_none(value: Any, path: str) -> None:
+        def check_none(value: Any) -> None:
             if value is not None:
-                _fail(path, "null", value)
+                raise _unexpected("null", value)
 
         return check_none
     if is_typeddict(annotation):
-        return _typeddict_checker(annotation)
+        return _object_checker(annotation)
     origin = get_origin(annotation)
     if origin is Literal:
         allowed = get_args(annotation)
 
-        def check_literal(value: Any, path: str) -> None:
+        def check_literal(value: Any) -> None:
             if not isinstance(value, str | int) or value not in allowed:
-                _fail(path, f"one of {allowed}", value)
+                raise _unexpected(f"one of {allowed}", value)
 
         return check_literal
     if origin is Union or origin is types.UnionType:
-        options = [_checker(option) for option in get_args(annotation)]
-
-        def check_union(value: Any, path: str) -> None:
-            errors = []
-            for option in options:
-                try:
-                    option(value, path)
-                    return
-                except UnknownEvent as exc:
-                    errors.append(str(exc))
-            raise UnknownEvent(" | ".join(errors))
-
-        return check_union
+        return _union_checker(get_args(annotation))
     if origin is list:
-        (item_type,) = get_args(annotation)
-        item = _checker(item_type)
+        item = _checker(get_args(annotation)[0])
 
-        def check_list(value: Any, path: str) -> None:
+        def check_list(value: Any) -> None:
             if not isinstance(value, list):
-                _fail(path, "a list", value)
+                raise _unexpected("a list", value)
             for index, entry in enumerate(value):
-                item(entry, f"{path}[{index}]")
+                try:
+                    item(entry)
+                except _Mismatch as exc:
+                    exc.path.append(f"[{index}]")
+                    raise
 
         return check_list
     if origin is dict:
         key_type, value_type = get_args(annotation)
         key, entry = _checker(key_type), _checker(value_type)
 
-        def check_dict(value: Any, path: str) -> None:
+        def check_dict(value: Any) -> None:
             if not isinstance(value, dict):
-                _fail(path, "an object", value)
+                raise _unexpected("an object", value)
             for name, field in value.items():
-                key(name, f"{path} key")
-                entry(field, f"{path}.{name}")
+                try:
+                    key(name)
+                    entry(field)
+                except _Mismatch as exc:
+                    exc.path.append(f".{name}")
+                    raise
 
         return check_dict
     if annotation is float:
 
-        def check_number(value: Any, path: str) -> None:
+        def check_number(value: Any) -> None:
             if isinstance(value, bool) or not isinstance(value, int | float):
-                _fail(path, "a number", value)
+                raise _unexpected("a number", value)
 
         return check_number
     if annotation in (int, str, bool):
 
-        def check_scalar(value: Any, path: str) -> None:
+        def check_scalar(value: Any) -> None:
             # JSON's true is no integer, though Python's bool is an int.
             if not isinstance(value, annotation) or (annotation is int and isinstance(value, bool)):
-                _fail(path, annotation.__name__, value)
+                raise _unexpected(annotation.__name__, value)
 
         return check_scalar
     raise TypeError(f"no check for {annotation!r} in an event schema")
 
 
-def _typeddict_checker(schema: Any) -> Check:
-    # Read from the annotations: under ``from __future__ import annotations`` Python 3.11
-    # counts every key of a TypedDict as required (``__required_keys__``).
-    hints = get_type_hints(schema, include_extras=True)
-    optional = {name for name, hint in hints.items() if get_origin(hint) is NotRequired}
-    fields = {
-        name: _checker(get_args(hint)[0] if name in optional else hint)
-        for name, hint in hints.items()
-    }
-    required = frozenset(hints.keys() - optional)
+def _object_checker(schema: Any) -> Check:
+    required, types_ = _fields(schema)
+    fields = {name: _checker(annotation) for name, annotation in types_.items()}
 
-    def check_object(value: Any, path: str) -> None:
+    def check_object(value: Any) -> None:
         if not isinstance(value, Mapping):
-            _fail(path, f"a {schema.__name__} object", value)
+            raise _unexpected(f"a {schema.__name__} object", value)
         missing = required - value.keys()
         if missing:
-            raise UnknownEvent(f"{path}: {schema.__name__} is missing {sorted(missing)}")
+            raise _Mismatch(f"{schema.__name__} is missing {sorted(missing)}")
         unknown = value.keys() - fields.keys()
         if unknown:
-            raise UnknownEvent(f"{path}: {schema.__name__} has no {sorted(unknown)}")
+            raise _Mismatch(f"{schema.__name__} has no {sorted(unknown)}")
         for name, field in value.items():
-            fields[name](field, f"{path}.{name}")
+            try:
+                fields[name](field)
+            except _Mismatch as exc:
+                exc.path.append(f".{name}")
+                raise
 
     return check_object
+
+
+def _union_checker(options: tuple[Any, ...]) -> Check:
+    """The first option that fits. An object is tried only when its keys fit the value's,
+    so a staff message is not first checked, and refused, as a citizen's."""
+    checks = [(option, is_typeddict(option), _checker(option)) for option in options]
+
+    def check_union(value: Any) -> None:
+        reasons = []
+        for option, is_object, check in checks:
+            if is_object and not _keys_fit(option, value):
+                continue
+            try:
+                check(value)
+                return
+            except _Mismatch as exc:
+                reasons.append(exc)
+        if len(reasons) == 1:  # the one option whose keys fit: say where it failed
+            raise reasons[0]
+        names = " | ".join(getattr(option, "__name__", repr(option)) for option in options)
+        raise _unexpected(names, value)
+
+    return check_union
 
 
 def validate(event_type: str, payload: Mapping[str, Any]) -> None:
@@ -412,7 +454,11 @@ def validate(event_type: str, payload: Mapping[str, Any]) -> None:
         schema = EVENT_SCHEMAS[event_type]
     except KeyError:
         raise UnknownEvent(f"unknown event type {event_type!r}") from None
-    _checker(schema)(payload, event_type)
+    try:
+        _checker(schema)(payload)
+    except _Mismatch as exc:
+        where = "".join(reversed(exc.path))
+        raise UnknownEvent(f"{event_type}{where}: {exc.reason}") from None
 
 
 def handler_name(event_type: str) -> str:

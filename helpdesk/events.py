@@ -311,6 +311,15 @@ def _unexpected(expected: str, value: Any) -> _Mismatch:
     return _Mismatch(f"expected {expected}, got {type(value).__name__} {value!r:.60}")
 
 
+def _check_at(step: int | str, check: Check, value: Any) -> None:
+    """``check(value)``, a list's item (``step`` its index) or an object's field."""
+    try:
+        check(value)
+    except _Mismatch as exc:
+        exc.path.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+        raise
+
+
 @functools.cache
 def _fields(schema: Any) -> tuple[frozenset[str], dict[str, Any]]:
     """A TypedDict's required keys and each key's type.
@@ -361,11 +370,7 @@ def _checker(annotation: Any) -> Check:
             if not isinstance(value, list):
                 raise _unexpected("a list", value)
             for index, entry in enumerate(value):
-                try:
-                    item(entry)
-                except _Mismatch as exc:
-                    exc.path.append(f"[{index}]")
-                    raise
+                _check_at(index, item, entry)
 
         return check_list
     if origin is dict:
@@ -376,12 +381,8 @@ def _checker(annotation: Any) -> Check:
             if not isinstance(value, dict):
                 raise _unexpected("an object", value)
             for name, field in value.items():
-                try:
-                    key(name)
-                    entry(field)
-                except _Mismatch as exc:
-                    exc.path.append(f".{name}")
-                    raise
+                _check_at(name, key, name)
+                _check_at(name, entry, field)
 
         return check_dict
     if annotation is float:
@@ -416,11 +417,7 @@ def _object_checker(schema: Any) -> Check:
         if unknown:
             raise _Mismatch(f"{schema.__name__} has no {sorted(unknown)}")
         for name, field in value.items():
-            try:
-                fields[name](field)
-            except _Mismatch as exc:
-                exc.path.append(f".{name}")
-                raise
+            _check_at(name, fields[name], field)
 
     return check_object
 

@@ -268,29 +268,39 @@ class CitizenChatConsumer(LoopConsumer):
     # ---- events from the channel layer ------------------------------------------
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
-        kind, payload = event["event"], event["payload"]
+        payload = event["payload"]
         if self.chat is None or payload.get("conversation") != self.chat.public_id:
             return
-        if kind == "message.new" and self.transcript is not None:
+        handler = getattr(self, events.handler_name(event["event"]), None)
+        if handler is not None:
+            await handler(payload)
+
+    async def on_message_new(self, payload: dict[str, Any]) -> None:
+        if self.transcript is not None:
             await self.transcript.deliver(payload["message"])
-        elif kind == "message.receipt":
-            await self.send_json(
-                {"type": "receipt", "seq": payload["seq"], "status": payload["status"]}
-            )
-        elif kind == "typing" and payload["sender_kind"] != "citizen":
+
+    async def on_message_receipt(self, payload: dict[str, Any]) -> None:
+        await self.send_json(
+            {"type": "receipt", "seq": payload["seq"], "status": payload["status"]}
+        )
+
+    async def on_typing(self, payload: dict[str, Any]) -> None:
+        if payload["sender_kind"] != "citizen":  # never their own, echoed
             await self.send_json(
                 {"type": "typing", "sender": payload["sender_kind"], "active": payload["active"]}
             )
-        elif kind == "conversation.state":
-            await self.send_json({"type": "state", "state": payload["state"]})
-        elif kind == "queue.position":
-            await self.send_json(
-                {
-                    "type": "queue",
-                    "position": payload["position"],
-                    "estimated_wait_seconds": payload["estimated_wait_seconds"],
-                }
-            )
+
+    async def on_conversation_state(self, payload: dict[str, Any]) -> None:
+        await self.send_json({"type": "state", "state": payload["state"]})
+
+    async def on_queue_position(self, payload: dict[str, Any]) -> None:
+        await self.send_json(
+            {
+                "type": "queue",
+                "position": payload["position"],
+                "estimated_wait_seconds": payload["estimated_wait_seconds"],
+            }
+        )
 
     # ---- helpers -----------------------------------------------------------------
 

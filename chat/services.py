@@ -44,7 +44,6 @@ from helpdesk.services.conversations import (
     conversation_greet,
     conversation_open,
     conversation_receive,
-    staff_group,
 )
 from helpdesk.services.distributor import conversation_end
 from helpdesk.services.tickets import ticket_from_left_message
@@ -259,7 +258,7 @@ def chat_receipt(*, conversation: Conversation, seq: int, status: str) -> int:
             changed += staff_messages.filter(read_at__isnull=True).update(read_at=now)
         if changed:
             events.publish(
-                staff_group(conversation),
+                events.conversation_staff_group(conversation.public_id),
                 "message.receipt",
                 {"conversation": str(conversation.public_id), "seq": seq, "status": status},
             )

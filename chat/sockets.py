@@ -137,6 +137,9 @@ class StaffSocket(LoopConsumer):
         await self.session_ended(staff_sessions.ACCOUNT_CHANGED)
         return False
 
+    async def on_session_ended(self, kind: str, payload: dict[str, Any]) -> None:
+        await self.session_ended(str(payload["reason"]))
+
     async def session_ended(self, reason: str) -> None:
         """Say why, then close: the page goes back to the sign-in page."""
         self.live = False

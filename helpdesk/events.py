@@ -2,8 +2,12 @@
 
 Services call :func:`publish` inside their transaction; the event leaves only
 after the transaction commits, so no client ever sees a change that was rolled
-back. Every event type has a schema (the keys its payload must carry) that
-:func:`publish` checks and the tests exercise.
+back. Every group name is built here, and every event type has a schema: a
+``TypedDict`` of its payload, nested shapes included, that :func:`publish` and
+:func:`send_now` check field by field (:func:`validate`) before anything is queued
+— so what :func:`collecting` and :func:`call` hand back is checked too.
+``tests/helpdesk/test_event_schemas.py`` performs every publishing service and
+checks each event it sends, and that every event has a consumer that reads it.
 
 Where the events go once committed depends on who called the service:
 
@@ -19,11 +23,24 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import hashlib
 import logging
+import types
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import (
+    Any,
+    Literal,
+    NotRequired,
+    TypedDict,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+    is_typeddict,
+)
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -33,11 +50,13 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 # ---- group names -------------------------------------------------------------
+# Built here only: the services that publish and the consumers that join call these,
+# so a group's name cannot drift between its writers and its readers.
 
 # Every web process's console hub (one member per process, chat/console/hub.py),
 # which hands the queue list to each console of its process.
 AGENTS_GROUP = "agents"
-SUPERVISORS_GROUP = "supervisors"  # wallboard
+SUPERVISORS_GROUP = "supervisors"  # the consoles and wallboards of supervisors
 
 
 def conversation_group(public_id: uuid.UUID | str) -> str:
@@ -51,6 +70,7 @@ def conversation_staff_group(public_id: uuid.UUID | str) -> str:
 
 
 def agent_group(user_id: int) -> str:
+    """The consoles of one agent: the events of their desk."""
     return f"agent.{user_id}"
 
 
@@ -65,10 +85,6 @@ def staff_session_group(session_key: str) -> str:
     The key is hashed: group names are visible to whoever reads the channel layer.
     """
     return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:32]}"
-
-
-def ticket_group(ticket_id: int) -> str:
-    return f"ticket.{ticket_id}"
 
 
 def section_group(section_id: int) -> str:
@@ -86,43 +102,369 @@ def role_group(role: str) -> str:
     return f"role.{role}"
 
 
-# ---- event types and their schemas ---------------------------------------------
+# ---- event payloads ----------------------------------------------------------------
+# The payload of each event type, nested shapes included, as the consumers read it
+# and (for the staff sockets, which forward it under its own name) as browsers see it:
+# docs/protocol.md and docs/agent-console.md describe the same fields. ``publish``
+# checks every payload against its schema, key by key and type by type, and refuses
+# keys a schema does not name: a field reaches a client only once it is written here.
+# The code values are the models' choices (tests/helpdesk/test_event_schemas.py keeps
+# them equal); events.py imports no model, so that every layer may import it.
 
-EVENT_SCHEMAS: dict[str, frozenset[str]] = {
-    # conversation.<id>: citizen widget and the agents working on it
-    "message.new": frozenset({"conversation", "message"}),
-    "message.receipt": frozenset({"conversation", "seq", "status"}),
-    "typing": frozenset({"conversation", "sender_kind", "active"}),
-    "conversation.state": frozenset({"conversation", "state"}),
-    "queue.position": frozenset({"conversation", "position", "estimated_wait_seconds"}),
-    # agents / agent.<id> / supervisors
-    "queue.changed": frozenset({"reason", "queue"}),
-    # agent.<id>: the desk's events, numbered by ``desk_seq``
-    "offer.new": frozenset({"conversation", "expires_at", "item", "desk_seq"}),
-    "offer.withdrawn": frozenset({"conversation", "desk_seq"}),
-    "assignment.new": frozenset({"conversation", "item", "desk_seq"}),
-    "assignment.ended": frozenset({"conversation", "reason", "desk_seq"}),
-    "presence.changed": frozenset({"agent", "presence"}),
-    # staff.<user id> / session.<hash>: the account or the session no longer signs in
-    "session.ended": frozenset({"reason"}),
-    # ticket.<id> and workspaces
-    "ticket.changed": frozenset({"ticket", "reference", "status"}),
-    "reminder.new": frozenset({"ticket", "reference", "kind"}),
+ConversationStateCode = Literal["bot", "queued", "offered", "assigned", "wrap_up", "closed"]
+PresenceCode = Literal["off_duty", "available", "away"]
+SenderCode = Literal["citizen", "agent", "bot", "system"]
+
+
+class AttachmentPayload(TypedDict):
+    id: str
+    url: str
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    name: str
+
+
+class LocationPayload(TypedDict):
+    lat: float
+    lng: float
+
+
+class QuickReplyPayload(TypedDict):
+    label: str
+    text: str
+
+
+class CitizenMessagePayload(TypedDict):
+    """A transcript entry as the citizen's socket sends it (``helpdesk.payloads``)."""
+
+    seq: int
+    sender: SenderCode
+    text: str
+    event: str
+    created_at: str
+    attachments: list[AttachmentPayload]
+    location: LocationPayload | None
+    data: NotRequired[dict[str, Any]]  # a system event's details
+    quick_replies: NotRequired[list[QuickReplyPayload]]
+    client_id: NotRequired[str]  # the citizen's own id for a message they sent
+    agent_name: NotRequired[str]
+
+
+class StaffMessagePayload(CitizenMessagePayload):
+    """The same entry for the consoles: internal notes and who wrote it."""
+
+    internal: bool
+    id: int
+    sender_user_id: int | None
+
+
+class ContactPayload(TypedDict):
+    id: int
+    name: str
+    phone: str
+
+
+class QueueItemPayload(TypedDict):
+    """A conversation as the console lists it (``selectors_queue.queue_item_payload``)."""
+
+    id: str
+    channel: str
+    state: ConversationStateCode
+    language: str
+    priority: int
+    subject: str
+    contact: ContactPayload
+    assignee_id: int | None
+    created_at: str
+    queued_at: str | None
+    last_seq: int
+    skill: str
+    offer_expires_at: str | None
+
+
+class MessageNew(TypedDict):
+    conversation: str
+    message: StaffMessagePayload | CitizenMessagePayload
+
+
+class MessageReceipt(TypedDict):
+    conversation: str
+    seq: int
+    status: Literal["delivered", "read"]
+
+
+class Typing(TypedDict):
+    conversation: str
+    sender_kind: Literal["citizen", "agent"]
+    active: bool
+
+
+class ConversationStateChanged(TypedDict):
+    conversation: str
+    state: ConversationStateCode
+    agent_name: NotRequired[str]  # sent by the distributor: the assignee's name on "assigned"
+
+
+class QueuePosition(TypedDict):
+    conversation: str
+    position: int
+    estimated_wait_seconds: int
+
+
+class QueueChanged(TypedDict):
+    reason: Literal["changed", "settings"]
+    queue: list[QueueItemPayload]
+
+
+class OfferNew(TypedDict):
+    conversation: str
+    expires_at: str
+    item: QueueItemPayload
+    desk_seq: int
+
+
+class OfferWithdrawn(TypedDict):
+    conversation: str
+    desk_seq: int
+
+
+class AssignmentNew(TypedDict):
+    conversation: str
+    item: QueueItemPayload
+    desk_seq: int
+
+
+class AssignmentEnded(TypedDict):
+    conversation: str
+    reason: str  # agent_closed, citizen_ended, transferred, reassigned, off_duty …
+    desk_seq: int
+
+
+class PresenceChanged(TypedDict):
+    agent: int
+    presence: PresenceCode
+    name: str
+    reason: str
+
+
+class SessionEnded(TypedDict):
+    reason: Literal["logged_out", "account_changed"]
+
+
+class TicketChanged(TypedDict):
+    ticket: int
+    reference: str
+    status: str
+
+
+class ReminderNew(TypedDict):
+    ticket: int
+    reference: str
+    kind: Literal["reminder", "escalation", "callback"]
+
+
+# event type → the schema of its payload. The groups each is sent to:
+#   conversation.<id> (citizen) and conversation.<id>.staff (consoles following it):
+#       message.new, message.receipt, typing, conversation.state; queue.position (citizen)
+#   agents: queue.changed · agent.<id>: the desk's events (numbered by ``desk_seq``),
+#       presence.changed · supervisors: presence.changed
+#   staff.<user id> / session.<hash>: session.ended
+#   role.dispatcher, section.<id>, partner.<id>: ticket.changed, reminder.new
+EVENT_SCHEMAS: dict[str, type] = {
+    "message.new": MessageNew,
+    "message.receipt": MessageReceipt,
+    "typing": Typing,
+    "conversation.state": ConversationStateChanged,
+    "queue.position": QueuePosition,
+    "queue.changed": QueueChanged,
+    "offer.new": OfferNew,
+    "offer.withdrawn": OfferWithdrawn,
+    "assignment.new": AssignmentNew,
+    "assignment.ended": AssignmentEnded,
+    "presence.changed": PresenceChanged,
+    "session.ended": SessionEnded,
+    "ticket.changed": TicketChanged,
+    "reminder.new": ReminderNew,
 }
 
 
 class UnknownEvent(ValueError):
-    pass
+    """An event type without a schema, or a payload its schema does not allow."""
+
+
+class _Mismatch(Exception):
+    """Where a value departs from its schema; the path is filled in on the way out
+    (built only on failure: a payload that fits costs no string)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str] = []
+
+
+Check = Callable[[Any], None]
+
+
+def _unexpected(expected: str, value: Any) -> _Mismatch:
+    return _Mismatch(f"expected {expected}, got {type(value).__name__} {value!r:.60}")
+
+
+def _check_at(step: int | str, check: Check, value: Any) -> None:
+    """``check(value)``, a list's item (``step`` its index) or an object's field."""
+    try:
+        check(value)
+    except _Mismatch as exc:
+        exc.path.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+        raise
+
+
+@functools.cache
+def _fields(schema: Any) -> tuple[frozenset[str], dict[str, Any]]:
+    """A TypedDict's required keys and each key's type.
+
+    Read from the annotations: under ``from __future__ import annotations`` Python 3.11
+    counts every key of a TypedDict as required (``__required_keys__``).
+    """
+    hints = get_type_hints(schema, include_extras=True)
+    optional = {name for name, hint in hints.items() if get_origin(hint) is NotRequired}
+    types_ = {name: get_args(hint)[0] if name in optional else hint for name, hint in hints.items()}
+    return frozenset(hints.keys() - optional), types_
+
+
+def _keys_fit(schema: Any, value: Any) -> bool:
+    required, types_ = _fields(schema)
+    return isinstance(value, Mapping) and required <= value.keys() <= types_.keys()
+
+
+@functools.cache
+def _checker(annotation: Any) -> Check:
+    """A function that checks a value against ``annotation`` (built once per type)."""
+    if annotation is Any:
+        return lambda value: None
+    if annotation is type(None):
+
+        def check_none(value: Any) -> None:
+            if value is not None:
+                raise _unexpected("null", value)
+
+        return check_none
+    if is_typeddict(annotation):
+        return _object_checker(annotation)
+    origin = get_origin(annotation)
+    if origin is Literal:
+        allowed = get_args(annotation)
+
+        def check_literal(value: Any) -> None:
+            if not isinstance(value, str | int) or value not in allowed:
+                raise _unexpected(f"one of {allowed}", value)
+
+        return check_literal
+    if origin is Union or origin is types.UnionType:
+        return _union_checker(get_args(annotation))
+    if origin is list:
+        item = _checker(get_args(annotation)[0])
+
+        def check_list(value: Any) -> None:
+            if not isinstance(value, list):
+                raise _unexpected("a list", value)
+            for index, entry in enumerate(value):
+                _check_at(index, item, entry)
+
+        return check_list
+    if origin is dict:
+        key_type, value_type = get_args(annotation)
+        key, entry = _checker(key_type), _checker(value_type)
+
+        def check_dict(value: Any) -> None:
+            if not isinstance(value, dict):
+                raise _unexpected("an object", value)
+            for name, field in value.items():
+                _check_at(name, key, name)
+                _check_at(name, entry, field)
+
+        return check_dict
+    if annotation is float:
+
+        def check_number(value: Any) -> None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise _unexpected("a number", value)
+
+        return check_number
+    if annotation in (int, str, bool):
+
+        def check_scalar(value: Any) -> None:
+            # JSON's true is no integer, though Python's bool is an int.
+            if not isinstance(value, annotation) or (annotation is int and isinstance(value, bool)):
+                raise _unexpected(annotation.__name__, value)
+
+        return check_scalar
+    raise TypeError(f"no check for {annotation!r} in an event schema")
+
+
+def _object_checker(schema: Any) -> Check:
+    required, types_ = _fields(schema)
+    fields = {name: _checker(annotation) for name, annotation in types_.items()}
+
+    def check_object(value: Any) -> None:
+        if not isinstance(value, Mapping):
+            raise _unexpected(f"a {schema.__name__} object", value)
+        missing = required - value.keys()
+        if missing:
+            raise _Mismatch(f"{schema.__name__} is missing {sorted(missing)}")
+        unknown = value.keys() - fields.keys()
+        if unknown:
+            raise _Mismatch(f"{schema.__name__} has no {sorted(unknown)}")
+        for name, field in value.items():
+            _check_at(name, fields[name], field)
+
+    return check_object
+
+
+def _union_checker(options: tuple[Any, ...]) -> Check:
+    """The first option that fits. An object is tried only when its keys fit the value's,
+    so a staff message is not first checked, and refused, as a citizen's."""
+    checks = [(option, is_typeddict(option), _checker(option)) for option in options]
+
+    def check_union(value: Any) -> None:
+        reasons = []
+        for option, is_object, check in checks:
+            if is_object and not _keys_fit(option, value):
+                continue
+            try:
+                check(value)
+                return
+            except _Mismatch as exc:
+                reasons.append(exc)
+        if len(reasons) == 1:  # the one option whose keys fit: say where it failed
+            raise reasons[0]
+        names = " | ".join(getattr(option, "__name__", repr(option)) for option in options)
+        raise _unexpected(names, value)
+
+    return check_union
 
 
 def validate(event_type: str, payload: Mapping[str, Any]) -> None:
+    """Raise :class:`UnknownEvent` unless ``payload`` is exactly what ``event_type`` carries."""
     try:
-        required = EVENT_SCHEMAS[event_type]
+        schema = EVENT_SCHEMAS[event_type]
     except KeyError:
         raise UnknownEvent(f"unknown event type {event_type!r}") from None
-    missing = required - payload.keys()
-    if missing:
-        raise UnknownEvent(f"{event_type} is missing {sorted(missing)}")
+    try:
+        _checker(schema)(payload)
+    except _Mismatch as exc:
+        where = "".join(reversed(exc.path))
+        raise UnknownEvent(f"{event_type}{where}: {exc.reason}") from None
+
+
+def handler_name(event_type: str) -> str:
+    """The consumer method that reads ``event_type`` (``message.new`` → ``on_message_new``).
+
+    A consumer reads exactly the event types it has such a method for and drops the
+    rest, so that an event reaches a browser only when a socket means to send it.
+    """
+    return "on_" + event_type.replace(".", "_")
 
 
 def channel_message(event_type: str, payload: Mapping[str, Any]) -> dict[str, Any]:

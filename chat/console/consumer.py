@@ -49,7 +49,6 @@ CLOSE_FORBIDDEN = 4403
 # Conversations whose last shown seq a console remembers after they left its desk,
 # so that one offered again is not replayed from the start on the same connection.
 SEEN_REMEMBERED = 500
-DESK_EVENTS = ("offer.new", "offer.withdrawn", "assignment.new", "assignment.ended")
 
 
 def _may_serve(user: Any) -> bool:
@@ -347,27 +346,28 @@ class AgentConsoleConsumer(StaffSocket):
     # ---- events from the channel layer -------------------------------------------------
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
-        kind, payload = event["event"], event["payload"]
-        if not self.live:
-            return
-        if kind == "session.ended":
-            await self.session_ended(str(payload["reason"]))
-            return
-        public_id = payload.get("conversation")
-        if kind == "message.new":
-            transcript = self.transcripts.get(public_id)
-            if transcript is not None and "internal" in payload["message"]:
-                await transcript.deliver(payload["message"])
-            return
-        if kind in DESK_EVENTS:
-            await self.desk_event(kind, public_id, payload)
-            return
-        if kind in ("typing", "message.receipt", "conversation.state"):
-            if public_id not in self.transcripts:
-                return
+        handler = getattr(self, events.handler_name(event["event"]), None)
+        if self.live and handler is not None:
+            await handler(event["event"], event["payload"])
+
+    async def on_message_new(self, kind: str, payload: dict[str, Any]) -> None:
+        transcript = self.transcripts.get(payload["conversation"])
+        if transcript is not None and "internal" in payload["message"]:  # the staff copy
+            await transcript.deliver(payload["message"])
+
+    async def forward(self, kind: str, payload: dict[str, Any]) -> None:
         await self.send_json({"type": kind, **payload})
 
-    async def desk_event(self, kind: str, public_id: str, payload: dict[str, Any]) -> None:
+    async def forward_followed(self, kind: str, payload: dict[str, Any]) -> None:
+        """About a conversation: only while the console follows it."""
+        if payload["conversation"] in self.transcripts:
+            await self.forward(kind, payload)
+
+    on_presence_changed = forward
+    on_typing = on_message_receipt = on_conversation_state = forward_followed
+
+    async def desk_event(self, kind: str, payload: dict[str, Any]) -> None:
+        public_id = payload["conversation"]
         desk_seq = int(payload["desk_seq"])
         if not self.synced or desk_seq <= self.desk_seq:
             return  # in the snapshot this console holds, or will ask for
@@ -376,11 +376,13 @@ class AgentConsoleConsumer(StaffSocket):
             return
         self.desk_seq = desk_seq
         if kind in ("offer.new", "assignment.new"):
-            await self.send_json({"type": kind, **payload})
+            await self.forward(kind, payload)
             await self.follow(public_id)
         else:
             await self.unfollow(public_id)  # before the frame: nothing more about it follows
-            await self.send_json({"type": kind, **payload})
+            await self.forward(kind, payload)
+
+    on_offer_new = on_offer_withdrawn = on_assignment_new = on_assignment_ended = desk_event
 
 
 def _heartbeat(user: Any) -> tuple[int, dict[str, int]]:

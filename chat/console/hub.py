@@ -78,17 +78,20 @@ class ConsoleHub:
                 except TimeoutError:
                     await layer.group_add(events.AGENTS_GROUP, channel)
                     continue
-                if message.get("event") != "queue.changed":
-                    continue
-                self.latest_queue = message["payload"]["queue"]
-                text = queue_frame(message["payload"])
-                for console in list(self.consoles):
-                    try:
-                        await console.send(text_data=text)
-                    except Exception:  # a socket closing under us: its disconnect cleans up
-                        logger.debug("queue frame not sent to a closing console", exc_info=True)
+                handler = getattr(self, events.handler_name(str(message.get("event"))), None)
+                if handler is not None:
+                    await handler(message["payload"])
         finally:
             await layer.group_discard(events.AGENTS_GROUP, channel)
+
+    async def on_queue_changed(self, payload: dict[str, Any]) -> None:
+        self.latest_queue = payload["queue"]
+        text = queue_frame(payload)
+        for console in list(self.consoles):
+            try:
+                await console.send(text_data=text)
+            except Exception:  # a socket closing under us: its disconnect cleans up
+                logger.debug("queue frame not sent to a closing console", exc_info=True)
 
 
 CONSOLES = ConsoleHub()

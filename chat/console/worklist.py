@@ -21,7 +21,6 @@ from helpdesk import events, safe_json
 from helpdesk.models import AgentProfile, Role
 
 CLOSE_FORBIDDEN = 4403
-FORWARDED = ("ticket.changed", "reminder.new")
 
 
 def worklist_groups(user: Any) -> list[str]:
@@ -79,7 +78,12 @@ class WorklistConsumer(StaffSocket):
             )
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
-        if event["event"] == "session.ended":
-            await self.session_ended(str(event["payload"]["reason"]))
-        elif event["event"] in FORWARDED:
-            await self.send_json({"type": event["event"], **event["payload"]})
+        handler = getattr(self, events.handler_name(event["event"]), None)
+        if handler is not None:
+            await handler(event["event"], event["payload"])
+
+    async def forward(self, kind: str, payload: dict[str, Any]) -> None:
+        """The page fetches its lists afresh on these."""
+        await self.send_json({"type": kind, **payload})
+
+    on_ticket_changed = on_reminder_new = forward

@@ -35,7 +35,7 @@ from helpdesk.roles import Actor, role_of
 from helpdesk.selectors.queue import desk_tickets
 from helpdesk.services.classifier import classifier_example_record
 from helpdesk.services.contacts import contact_update
-from helpdesk.services.conversations import citizen_group, message_post
+from helpdesk.services.conversations import message_post
 from helpdesk.services.distributor import is_ended_by_citizen
 from helpdesk.services.tickets import ticket_create
 
@@ -122,7 +122,7 @@ def console_upload(
 def console_typing(*, user: Any, conversation: str, active: bool) -> None:
     found = conversation_for_agent(user=user, conversation=conversation)
     events.publish(
-        citizen_group(found),
+        events.conversation_group(found.public_id),
         "typing",
         {"conversation": str(found.public_id), "sender_kind": "agent", "active": active},
     )
@@ -140,7 +140,7 @@ def console_read(*, user: Any, conversation: str, seq: int) -> int:
         changed = citizen_messages.filter(read_at__isnull=True).update(read_at=now)
         if changed:
             events.publish(
-                citizen_group(found),
+                events.conversation_group(found.public_id),
                 "message.receipt",
                 {"conversation": str(found.public_id), "seq": seq, "status": "read"},
             )

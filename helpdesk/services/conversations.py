@@ -43,14 +43,6 @@ class ReceiveResult:
     created: bool
 
 
-def staff_group(conversation: Conversation) -> str:
-    return events.conversation_staff_group(conversation.public_id)
-
-
-def citizen_group(conversation: Conversation) -> str:
-    return events.conversation_group(conversation.public_id)
-
-
 def _validated_text(text: str) -> str:
     text = clean_text(text)
     if len(text) > MAX_MESSAGE_LENGTH:
@@ -122,13 +114,13 @@ def message_publish(message: Message, *, attachments: list[Attachment] | None = 
     conversation = message.conversation
     staff = message_payload(message, for_staff=True, attachments=attachments)
     events.publish(
-        staff_group(conversation),
+        events.conversation_staff_group(conversation.public_id),
         "message.new",
         {"conversation": str(conversation.public_id), "message": staff},
     )
     if not message.is_internal:
         events.publish(
-            citizen_group(conversation),
+            events.conversation_group(conversation.public_id),
             "message.new",
             {"conversation": str(conversation.public_id), "message": citizen_view(staff)},
         )
@@ -409,7 +401,7 @@ def conversation_to_queue(conversation: Conversation, *, reason: str) -> Convers
         locked.save(update_fields=["state", "queued_at"])
         system_event_record(locked, event="queued", data={"reason": reason})
         events.publish(
-            citizen_group(locked),
+            events.conversation_group(locked.public_id),
             "conversation.state",
             {"conversation": str(locked.public_id), "state": locked.state},
         )

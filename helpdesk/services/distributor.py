@@ -54,9 +54,7 @@ from helpdesk.selectors.queue import (
     queue_places,
 )
 from helpdesk.services.conversations import (
-    citizen_group,
     message_post,
-    staff_group,
     system_event_record,
 )
 
@@ -111,8 +109,10 @@ def _state_changed(conversation: Conversation, agent_name: str = "") -> None:
         "state": conversation.state,
         "agent_name": agent_name,
     }
-    events.publish(citizen_group(conversation), "conversation.state", payload)
-    events.publish(staff_group(conversation), "conversation.state", payload)
+    events.publish(events.conversation_group(conversation.public_id), "conversation.state", payload)
+    events.publish(
+        events.conversation_staff_group(conversation.public_id), "conversation.state", payload
+    )
 
 
 def desk_event(user_id: int, event_type: str, payload: dict[str, Any]) -> None:
@@ -385,7 +385,7 @@ def queue_positions_publish(*, memo: BroadcastMemo | None = None) -> None:
         if memo is not None and memo.positions.get(public_id) == now:
             continue
         events.publish(
-            citizen_group(place.conversation),
+            events.conversation_group(place.conversation.public_id),
             "queue.position",
             {
                 "conversation": public_id,

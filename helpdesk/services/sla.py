@@ -128,11 +128,10 @@ def _recipients(ticket: Ticket, kind: str) -> list[str]:
 
 
 def _groups(ticket: Ticket, kind: str) -> list[str]:
-    groups = [events.ticket_group(ticket.pk), events.role_group(Role.DISPATCHER)]
-    if kind == SLAAlertKind.REMINDER:
+    """The worklists that hear of the alert (a supervisor's joins the dispatchers')."""
+    groups = [events.role_group(Role.DISPATCHER)]
+    if kind in (SLAAlertKind.REMINDER, SLAAlertKind.ESCALATION):
         groups.append(events.section_group(ticket.section_id))
-    if kind == SLAAlertKind.ESCALATION:
-        groups += [events.section_group(ticket.section_id), events.SUPERVISORS_GROUP]
     return groups
 
 

@@ -16,7 +16,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from helpdesk import events
 from helpdesk.errors import InvalidInput
 from helpdesk.inbound import InboundMessage, SenderIdentity
 from helpdesk.models import (
@@ -117,11 +116,6 @@ def sms_inbound_receive(*, gateway_id: str, sender: str, text: str) -> InboundSm
                     data={"channel": "sms", "from": phone, "inbound_sms": inbound.pk},
                 )
                 partner_callback_queue(told)
-                events.publish(
-                    events.ticket_group(ticket.pk),
-                    "ticket.changed",
-                    {"ticket": ticket.pk, "reference": ticket.reference, "status": ticket.status},
-                )
     except IntegrityError:
         return InboundSms.objects.get(gateway_id=gateway_id)
     return inbound

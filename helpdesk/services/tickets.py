@@ -210,17 +210,13 @@ def _record(
 
 
 def _publish_change(ticket: Ticket) -> None:
-    """The ticket's page and every worklist that holds it hear of the change.
+    """Every worklist that holds the ticket hears of the change.
 
     Dispatchers see every ticket; a section only its own; a partner only what
-    was forwarded to it.
+    was forwarded to it. (The ticket's own page has no socket: it is read afresh.)
     """
     payload = {"ticket": ticket.pk, "reference": ticket.reference, "status": ticket.status}
-    groups = [
-        events.ticket_group(ticket.pk),
-        events.role_group(Role.DISPATCHER),
-        events.section_group(ticket.section_id),
-    ]
+    groups = [events.role_group(Role.DISPATCHER), events.section_group(ticket.section_id)]
     if ticket.partner_id is not None:
         groups.append(events.partner_group(ticket.partner_id))
     for group in groups:

@@ -21,7 +21,7 @@ from chat.services import chat_image_upload
 from chat.session import SALT, session_from_token
 from helpdesk import events, ratelimit
 from helpdesk.models import Contact, Conversation, Message
-from helpdesk.services.conversations import citizen_group, message_post, staff_group
+from helpdesk.services.conversations import message_post
 from helpdesk.text import MAX_MESSAGE_LENGTH
 from nidaa.asgi import application
 from tests.support.chat import (
@@ -537,7 +537,8 @@ async def test_it_never_sends_a_seq_twice_when_replay_and_live_overlap(
     # published between the group join and the backlog read).
     payload = {"conversation": str(live_chat.conversation.public_id), "message": {"seq": reply.seq}}
     await get_channel_layer().group_send(
-        citizen_group(live_chat.conversation), events.channel_message("message.new", payload)
+        events.conversation_group(live_chat.conversation.public_id),
+        events.channel_message("message.new", payload),
     )
     assert await ws.receive_nothing(timeout=0.3)
 
@@ -560,7 +561,8 @@ async def test_it_fills_a_gap_in_live_events_from_the_database(
         "message": {"seq": second.seq, "text": "b"},
     }
     await get_channel_layer().group_send(
-        citizen_group(live_chat.conversation), events.channel_message("message.new", payload)
+        events.conversation_group(live_chat.conversation.public_id),
+        events.channel_message("message.new", payload),
     )
     received = await frames_until_quiet(ws)
     assert [f["message"]["seq"] for f in received] == [first.seq, second.seq]
@@ -572,7 +574,7 @@ async def test_it_ignores_events_for_another_conversation(
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await get_channel_layer().group_send(
-        citizen_group(live_chat.conversation),
+        events.conversation_group(live_chat.conversation.public_id),
         events.channel_message("conversation.state", {"conversation": "other", "state": "closed"}),
     )
     assert await ws.receive_nothing(timeout=0.3)
@@ -615,7 +617,8 @@ async def test_it_forwards_conversation_events_as_frames(
     full = {"conversation": str(live_chat.conversation.public_id), **payload}
     events.validate(event, full)
     await get_channel_layer().group_send(
-        citizen_group(live_chat.conversation), events.channel_message(event, full)
+        events.conversation_group(live_chat.conversation.public_id),
+        events.channel_message(event, full),
     )
     assert await ws.receive_json_from() == frame
 
@@ -627,7 +630,7 @@ async def test_it_does_not_echo_the_citizens_own_typing(
     await frames_until_quiet(ws)
     full = {"conversation": str(live_chat.conversation.public_id), "sender_kind": "citizen"}
     await get_channel_layer().group_send(
-        citizen_group(live_chat.conversation),
+        events.conversation_group(live_chat.conversation.public_id),
         events.channel_message("typing", {**full, "active": True}),
     )
     assert await ws.receive_nothing(timeout=0.3)
@@ -639,7 +642,7 @@ async def test_it_does_not_echo_the_citizens_own_typing(
 async def test_it_tells_the_agents_the_citizen_is_typing(
     ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
-    channel = await listen(staff_group(live_chat.conversation))
+    channel = await listen(events.conversation_staff_group(live_chat.conversation.public_id))
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "typing", "active": True})
@@ -655,7 +658,7 @@ async def test_it_records_a_read_receipt_and_tells_the_agents(
     ws: WebsocketCommunicator, live_chat: LiveChat
 ) -> None:
     reply = await database_sync_to_async(agent_reply)(live_chat, "hello")
-    channel = await listen(staff_group(live_chat.conversation))
+    channel = await listen(events.conversation_staff_group(live_chat.conversation.public_id))
     await hello(ws, live_chat)
     await frames_until_quiet(ws)
     await ws.send_json_to({"type": "receipt", "seq": reply.seq, "status": "read"})

@@ -19,8 +19,9 @@ from channels.layers import get_channel_layer
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from helpdesk import events
 from helpdesk.models import Conversation, Message
-from helpdesk.services.conversations import message_post, staff_group
+from helpdesk.services.conversations import message_post
 from tests.support.chat import agent_on_duty, keep_conversations_waiting, open_around_the_clock
 from tests.support.factories import make_org
 from tests.support.live import LiveServer
@@ -103,7 +104,7 @@ def agent_says(conversation: Conversation, agent: Any, text: str, **kwargs: Any)
 def staff_listener(conversation: Conversation) -> Any:
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(staff_group(conversation), channel)
+    async_to_sync(layer.group_add)(events.conversation_staff_group(conversation.public_id), channel)
 
     async def next_message_new() -> dict[str, Any]:
         while True:

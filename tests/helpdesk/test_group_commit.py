@@ -16,7 +16,6 @@ from helpdesk import events
 from helpdesk.errors import InvalidInput
 from helpdesk.group_commit import GroupCommit
 from helpdesk.models import Conversation, Message
-from helpdesk.services.conversations import citizen_group
 from tests.support.factories import make_org, make_waiting
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,9 +107,15 @@ async def test_it_sends_a_write_s_events_only_after_the_batch_committed() -> Non
 def _publish_then_fail(conversation_id: int) -> None:
     conversation = Conversation.objects.get(pk=conversation_id)
     with transaction.atomic():
-        events.publish(citizen_group(conversation), "conversation.state", _state(conversation))
+        events.publish(
+            events.conversation_group(conversation.public_id),
+            "conversation.state",
+            _state(conversation),
+        )
     with transaction.atomic():
-        events.publish(citizen_group(conversation), "typing", _typing(conversation))
+        events.publish(
+            events.conversation_group(conversation.public_id), "typing", _typing(conversation)
+        )
         raise InvalidInput("rolled back", code="refused")
 
 

@@ -94,7 +94,9 @@ def _open(
     public_id: str | None = None,
     thread_id: str = "",
     email: str = "",
+    live: bool = True,
 ) -> Conversation:
+    """``live=False``: a message left out of hours, which no one waits on in the queue."""
     contact = contact_create(
         name=_clean_name(name),
         phone=phone.strip(),
@@ -111,6 +113,7 @@ def _open(
         meta={"desk": desk, **meta},
         required_skill=skill,
         public_id=public_id,
+        live=live,
     )
 
 
@@ -187,6 +190,7 @@ def chat_leave_message(
             language=language,
             desk=desk,
             meta={"mode": "offline", "offline_client_id": client_msg_id},
+            live=False,
         )
         received = chat_message_receive(
             chat=ChatState.of(conversation), client_msg_id=client_msg_id, text=text

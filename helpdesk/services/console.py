@@ -39,7 +39,6 @@ from helpdesk.services.conversations import message_post
 from helpdesk.services.distributor import is_ended_by_citizen
 from helpdesk.services.tickets import ticket_create
 
-CS = ConversationState
 # The internal note the assistant leaves at hand-over (bots/flow.py), with its ``data``.
 ASSISTANT_SUMMARY_EVENT = "assistant_summary"
 # A conversation's queue priority (0–3) and a ticket's priority name.
@@ -63,8 +62,13 @@ def conversation_for_agent(
     )
     if found is None:
         raise NotFound(_("This conversation does not exist."), code="unknown_conversation")
-    mine = found.assignee_id == user.pk and found.state in (CS.ASSIGNED, CS.WRAP_UP)
-    offered = offered_ok and found.state == CS.OFFERED and found.offered_to_id == user.pk
+    mine = found.assignee_id == user.pk and found.state in (
+        ConversationState.ASSIGNED,
+        ConversationState.WRAP_UP,
+    )
+    offered = (
+        offered_ok and found.state == ConversationState.OFFERED and found.offered_to_id == user.pk
+    )
     ended = ended_ok and is_ended_by_citizen(found) and found.assignee_id == user.pk
     if not (mine or offered or ended or user.has_perm("helpdesk.supervise")):
         raise NotInScope(_("This conversation is not on your desk."))
@@ -283,7 +287,7 @@ def conversation_ticket_create(*, user: Any, conversation: str, fields: dict[str
                 source=ClassifierExampleSource.CONVERSATION,
                 conversation=found,
             )
-        if found.state == CS.CLOSED:
+        if found.state == ConversationState.CLOSED:
             return ticket  # the citizen left: the ticket's own notification tells them
         with translation.override(found.language):
             text = _(

@@ -59,7 +59,6 @@ from helpdesk.services.conversations import (
 )
 
 logger = logging.getLogger(__name__)
-CS = ConversationState
 BATCH = 100  # waiting conversations looked at per decision
 # Who ends a conversation (``conversation_end``).
 EndedBy = Literal["citizen", "agent", "system"]
@@ -238,7 +237,7 @@ def _distribute_batch(limit: int) -> int:
         waiting = (
             Conversation.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("contact", "required_skill")
-            .filter(state=CS.QUEUED)
+            .filter(state=ConversationState.QUEUED)
             .order_by("-priority", "queued_at", "pk")[:BATCH]
         )
         locked: dict[int, AgentProfile | None] = {}
@@ -275,7 +274,7 @@ def _hand_over(
         _assign(conversation, profile)
         return
     now = timezone.now()
-    conversation.state = CS.OFFERED
+    conversation.state = ConversationState.OFFERED
     conversation.offered_to = profile.user
     conversation.offer_expires_at = now + datetime.timedelta(seconds=org.offer_timeout_seconds)
     conversation.save(update_fields=["state", "offered_to", "offer_expires_at"])
@@ -295,7 +294,7 @@ def _hand_over(
 
 def _assign(conversation: Conversation, profile: AgentProfile) -> None:
     now = timezone.now()
-    conversation.state = CS.ASSIGNED
+    conversation.state = ConversationState.ASSIGNED
     conversation.assignee = profile.user
     conversation.assigned_at = now
     conversation.offered_to = None
@@ -327,7 +326,7 @@ def _requeue(conversation: Conversation, *, skip_user_id: int | None = None) -> 
     skipped = list(conversation.offer_skipped or [])
     if skip_user_id is not None and skip_user_id not in skipped:
         skipped.append(skip_user_id)
-    conversation.state = CS.QUEUED
+    conversation.state = ConversationState.QUEUED
     conversation.assignee = None
     conversation.assigned_at = None
     conversation.offered_to = None
@@ -407,7 +406,7 @@ def offer_accept(*, user: Any, conversation: Conversation | str) -> Conversation
     profile = _profile(user)
     with transaction.atomic():
         locked = _conversation_locked(conversation)
-        if locked.state != CS.OFFERED or locked.offered_to_id != user.pk:
+        if locked.state != ConversationState.OFFERED or locked.offered_to_id != user.pk:
             raise InvalidInput(_("This offer is no longer yours."), code="offer_gone")
         _assign(locked, profile)
     return locked
@@ -417,7 +416,7 @@ def offer_decline(*, user: Any, conversation: Conversation | str) -> Conversatio
     _profile(user)
     with transaction.atomic():
         locked = _conversation_locked(conversation)
-        if locked.state != CS.OFFERED or locked.offered_to_id != user.pk:
+        if locked.state != ConversationState.OFFERED or locked.offered_to_id != user.pk:
             raise InvalidInput(_("This offer is no longer yours."), code="offer_gone")
         _withdrawn(locked, user.pk)
         _requeue(locked, skip_user_id=user.pk)
@@ -429,12 +428,12 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
     """Offers nobody answered in time go to the next agent; returns how many."""
     now = now or timezone.now()
     expired = 0
-    due = Conversation.objects.filter(state=CS.OFFERED, offer_expires_at__lt=now)
+    due = Conversation.objects.filter(state=ConversationState.OFFERED, offer_expires_at__lt=now)
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             conversation = (
                 Conversation.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, state=CS.OFFERED, offer_expires_at__lt=now)
+                .filter(pk=pk, state=ConversationState.OFFERED, offer_expires_at__lt=now)
                 .first()
             )
             if conversation is None or conversation.offered_to_id is None:
@@ -460,7 +459,7 @@ def offers_withdraw(*, user: Any, reason: str) -> int:
     withdrawn = 0
     with transaction.atomic():
         offered = Conversation.objects.select_for_update().filter(
-            state=CS.OFFERED, offered_to_id=user.pk
+            state=ConversationState.OFFERED, offered_to_id=user.pk
         )
         for conversation in offered.order_by("pk"):
             system_event_record(
@@ -482,10 +481,10 @@ def agent_conversations_release(*, user: Any, reason: str) -> int:
     with transaction.atomic():
         released = offers_withdraw(user=user, reason=reason)
         held = Conversation.objects.select_for_update().filter(
-            state__in=(CS.ASSIGNED, CS.WRAP_UP), assignee_id=user.pk
+            state__in=(ConversationState.ASSIGNED, ConversationState.WRAP_UP), assignee_id=user.pk
         )
         for conversation in held.order_by("pk"):
-            if conversation.state == CS.ASSIGNED:
+            if conversation.state == ConversationState.ASSIGNED:
                 system_event_record(
                     conversation, event="agent_left", data={"agent_name": name, "reason": reason}
                 )
@@ -526,11 +525,13 @@ def is_ended_by_citizen(conversation: Conversation) -> bool:
 
     It stays on the agent's console for the wrap-up and a ticket until the agent closes it.
     """
-    return conversation.state == CS.CLOSED and conversation.disposition == CITIZEN_ENDED
+    return (
+        conversation.state == ConversationState.CLOSED and conversation.disposition == CITIZEN_ENDED
+    )
 
 
 def _ensure_handles(conversation: Conversation, user: Any) -> None:
-    if conversation.state not in (CS.ASSIGNED, CS.WRAP_UP):
+    if conversation.state not in (ConversationState.ASSIGNED, ConversationState.WRAP_UP):
         raise InvalidInput(_("This conversation is not being served."), code="not_assigned")
     if conversation.assignee_id != user.pk and not _can_supervise(user):
         raise NotInScope(_("This conversation is not yours."))
@@ -607,7 +608,11 @@ def conversation_reassign(
     with transaction.atomic():
         _org_locked()
         locked = _conversation_locked(conversation)
-        if locked.state not in (CS.QUEUED, CS.OFFERED, CS.ASSIGNED):
+        if locked.state not in (
+            ConversationState.QUEUED,
+            ConversationState.OFFERED,
+            ConversationState.ASSIGNED,
+        ):
             raise InvalidInput(
                 _("Only waiting or served conversations can be reassigned."), code="not_open"
             )
@@ -619,9 +624,9 @@ def conversation_reassign(
             event="reassigned",
             data={"by": supervisor.profile.public_name, "agent_name": target.public_name},
         )
-        if locked.state == CS.OFFERED and locked.offered_to_id is not None:
+        if locked.state == ConversationState.OFFERED and locked.offered_to_id is not None:
             _withdrawn(locked, locked.offered_to_id)
-        if locked.state == CS.ASSIGNED and locked.assignee_id is not None:
+        if locked.state == ConversationState.ASSIGNED and locked.assignee_id is not None:
             _ended(locked, locked.assignee_id, "reassigned")
         _assign(locked, target)
     return locked
@@ -635,7 +640,7 @@ def conversation_pick(*, user: Any, conversation: Conversation | str) -> Convers
         if not org.agents_may_pick:
             raise NotInScope(_("Picking from the queue is turned off by the supervisor."))
         locked = _conversation_locked(conversation)
-        if locked.state != CS.QUEUED:
+        if locked.state != ConversationState.QUEUED:
             raise InvalidInput(_("Someone else took it already."), code="not_waiting")
         if lines_in_use() >= org.max_lines:
             raise InvalidInput(_("Every line of the center is busy."), code="lines_full")
@@ -651,9 +656,9 @@ def conversation_wrap_up(*, user: Any, conversation: Conversation | str) -> Conv
     with transaction.atomic():
         locked = _conversation_locked(conversation)
         _ensure_handles(locked, user)
-        if locked.state == CS.WRAP_UP:
+        if locked.state == ConversationState.WRAP_UP:
             return locked
-        locked.state = CS.WRAP_UP
+        locked.state = ConversationState.WRAP_UP
         locked.save(update_fields=["state"])
         system_event_record(locked, event="wrap_up", data={})
         _state_changed(locked)
@@ -707,7 +712,7 @@ def conversation_end(
                 system_event_record(locked, event="wrap_up", data={"disposition": disposition})
                 return locked
             _ensure_handles(locked, user)
-        elif locked.state == CS.CLOSED:
+        elif locked.state == ConversationState.CLOSED:
             return locked
         _close(
             locked,
@@ -728,8 +733,10 @@ def _close(
     reason: str,
     data: dict[str, Any] | None = None,
 ) -> None:
-    offered_to = conversation.offered_to_id if conversation.state == CS.OFFERED else None
-    conversation.state = CS.CLOSED
+    offered_to = (
+        conversation.offered_to_id if conversation.state == ConversationState.OFFERED else None
+    )
+    conversation.state = ConversationState.CLOSED
     conversation.closed_at = timezone.now()
     conversation.disposition = disposition
     conversation.offered_to = None

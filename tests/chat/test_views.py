@@ -153,6 +153,16 @@ def test_it_turns_a_message_left_out_of_hours_into_a_new_ticket(closed_center: A
     assert closed.data["reference"] == ticket.reference
 
 
+def test_a_message_left_out_of_hours_never_waits_in_the_live_queue(closed_center: Any) -> None:
+    from helpdesk.selectors.reports import ReportFilter, service_level
+
+    leave()
+    conversation = Ticket.objects.get().conversation
+    assert conversation is not None and conversation.queued_at is None
+    level = service_level(filters=ReportFilter.last_days(1))
+    assert (level.queued, level.abandoned) == (0, 0)  # nobody was kept waiting
+
+
 def test_a_message_left_on_a_desk_stays_in_that_desks_category(closed_center: Any) -> None:
     from helpdesk.models import Category
 

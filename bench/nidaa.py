@@ -534,6 +534,12 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     behind_nginx = deployment.scaled and shutil.which("nginx") is not None
     processes = 2 if deployment.scaled else 1
     ports = [free_port() for _ in range(processes)]
+    listen = free_port() if behind_nginx else 0
+    if behind_nginx:
+        # As deployed (docs/deployment.md): the public address is NIDAA_PUBLIC_URL. nginx
+        # passes Host without the port ($host), so the staff sockets' origin check knows
+        # the site's origin from this setting, never from the request.
+        env["NIDAA_PUBLIC_URL"] = f"http://127.0.0.1:{listen}"
     children = []
     for number, port in enumerate(ports):
         argv = nidaa_web_argv(port)
@@ -541,7 +547,6 @@ def start_nidaa(target: Any, log_dir: Path, deployment: NidaaDeployment, profile
     server = Server(target.name, ports, children, log_dir)
     public = list(ports)
     if behind_nginx:
-        listen = free_port()
         config = nginx_config(work, listen, ports)
         children.append(
             spawn(

@@ -334,3 +334,6 @@ CONSOLE_FRAMES = FrameSet(
     unknown_type="unknown_frame",
     strict=False,
 )
+
+# The worklists' socket (``/ws/work/``) is read-only: the page only keeps it alive.
+WORKLIST_FRAMES = FrameSet(schemas={"heartbeat": {}}, unknown_type="unknown_frame", strict=False)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from chat.frames import WORKLIST_FRAMES, FrameError
 from chat.sockets import StaffSocket, scope_language
-from helpdesk import events, safe_json
+from helpdesk import events
 from helpdesk.models import AgentProfile, Role
 
 CLOSE_FORBIDDEN = 4403
@@ -62,20 +62,11 @@ class WorklistConsumer(StaffSocket):
             return
         with translation.override(self.language):
             try:
-                content = safe_json.loads(text_data or "")
-            except safe_json.MalformedJson as exc:
+                WORKLIST_FRAMES.parse(text_data)  # a heartbeat: the only frame the page sends
+            except FrameError as exc:
                 await self.send_json({"type": "error", "code": exc.code, "message": exc.message})
                 return
-        await self.receive_json(content)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "heartbeat":
-            await self.send_json({"type": "heartbeat"})
-            return
-        with translation.override(getattr(self, "language", None)):
-            await self.send_json(
-                {"type": "error", "code": "unknown_frame", "message": _("Unknown frame type.")}
-            )
+        await self.send_json({"type": "heartbeat"})
 
     async def nidaa_event(self, event: dict[str, Any]) -> None:
         handler = getattr(self, events.handler_name(event["event"]), None)
